@@ -1,0 +1,31 @@
+"""valuegrad's autograd: a scalar reverse-mode automatic-differentiation engine.
+
+``Value`` nodes record their parents and local derivatives; ``backward()`` and ``grad()`` walk the
+graph without recursion. Drawing (``draw_dot``, ``backward_steps``) needs the ``graphviz`` package and
+is imported on first use, so the engine itself needs only the standard library.
+"""
+
+from typing import Any
+
+from .engine import Value, dot, grad, sum
+from .modes import detect_anomaly, enable_grad, no_grad
+
+__all__ = [
+    "Value",
+    "backward_steps",
+    "detect_anomaly",
+    "dot",
+    "draw_dot",
+    "enable_grad",
+    "grad",
+    "no_grad",
+    "sum",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("draw_dot", "backward_steps"):
+        from . import draw
+
+        return getattr(draw, name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

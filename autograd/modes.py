@@ -1,0 +1,77 @@
+"""Grad modes: whether new nodes record their parents, and whether nan/inf raise.
+
+The mode lives in a ContextVar, so each thread and each asyncio task has its own. Every context
+manager here also works as a decorator: ``@no_grad()``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .engine import Value
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    grad: bool = True
+    anomaly: bool = False
+
+
+MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=Mode())
+
+
+@contextmanager
+def _mode(**changes: bool) -> Iterator[None]:
+    token = MODE.set(replace(MODE.get(), **changes))
+    try:
+        yield
+    finally:
+        MODE.reset(token)
+
+
+def no_grad() -> Any:
+    """Inside, ops record no parents: every result is a leaf, as in ``torch.no_grad()``."""
+    return _mode(grad=False)
+
+
+def enable_grad() -> Any:
+    """Re-enable recording inside a ``no_grad()`` block."""
+    return _mode(grad=True)
+
+
+def detect_anomaly() -> Any:
+    """Inside, the first op or backward step that makes a nan or inf raises FloatingPointError."""
+    return _mode(anomaly=True)
+
+
+def anomaly_enabled() -> bool:
+    return MODE.get().anomaly
+
+
+def _inputs(xs: Sequence[float]) -> str:
+    return ", ".join(repr(x) for x in xs)
+
+
+def check_forward(op: str, out: float, inputs: Sequence[float]) -> None:
+    if not math.isfinite(out):
+        raise FloatingPointError(
+            f"detect_anomaly: {op} gave {out} from inputs ({_inputs(inputs)}). "
+            f"Check the inputs of this {op}: one is outside its domain or too large."
+        )
+
+
+def check_backward(node: Value, index: int, local: float, upstream: float) -> None:
+    contribution = local * upstream
+    if not math.isfinite(contribution):
+        raise FloatingPointError(
+            f"detect_anomaly: backward through {node.op} gave gradient {contribution} for its "
+            f"input {index} (local derivative {local} times upstream gradient {upstream}); "
+            f"the op's inputs were ({_inputs([p.data for p in node.parents])}). "
+            f"The derivative of {node.op} is not finite there."
+        )
