@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from decimal import Decimal
-from numbers import Real
-from typing import Any
+from typing import Any, SupportsFloat
 
 from . import ops
-from .graph import reverse_topological
+from .graph import topological_order
 from .modes import MODE, anomaly_enabled, check_backward, check_forward, enable_grad
 from .ops import Op, is_number, real, to_float
 
@@ -32,23 +30,21 @@ class Value:
     _local_grads: tuple[float, ...]
     _op: Op | None
 
-    def __init__(self, data: Real | Decimal, label: str = "") -> None:
-        if isinstance(data, Value):
-            raise TypeError(
-                "Value() takes a real number, got a Value: use value.detach() for a new leaf "
-                "with the same data"
-            )
-        if not is_number(data):
-            raise TypeError(
-                f"Value() takes a real number (int, float, Fraction, Decimal or a NumPy scalar), "
-                f"got {type(data).__name__}: {data!r:.60}"
-            )
-        self.data = to_float(data)
+    def __init__(
+        self,
+        data: SupportsFloat,
+        label: str = "",
+        _parents: tuple[Value, ...] = (),
+        _local_grads: tuple[Any, ...] = (),
+        _op: Op | None = None,
+    ) -> None:
+        # The last three are the engine's own (as in micrograd's `Value(data, _children, _op)`).
+        self.data = data if type(data) is float else _checked(data)
         self.grad = 0.0
-        self.label = str(label)
-        self._parents = ()
-        self._local_grads = ()
-        self._op = None
+        self.label = label
+        self._parents = _parents
+        self._local_grads = _local_grads
+        self._op = _op
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -71,16 +67,27 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data: gradients do not flow through it."""
-        return _leaf(self.data)
+        return Value(self.data)
 
     def backward(self) -> None:
-        """Fill ``.grad`` on every node of the graph below this one.
+        """Fill ``.grad`` on every node of the graph below this one: micrograd's loop, without
+        recursion.
 
-        Leaves accumulate across calls, as in PyTorch; every other node is overwritten, so two calls
-        give the leaves exactly twice the gradient.
+        Leaves accumulate across calls, as in PyTorch; every other node is reset first, so two
+        calls give the leaves exactly twice the gradient.
         """
-        for node, g in gradients(self).items():
-            node.grad = g if node._parents else node.grad + g
+        order = topological_order(self)
+        for node in order:
+            if node._parents:
+                node.grad = 0.0
+        self.grad += 1.0
+        check = anomaly_enabled()
+        for node in reversed(order):
+            g = node.grad
+            if check:
+                check_backward(node, node._local_grads, g)
+            for parent, d in zip(node._parents, node._local_grads):
+                parent.grad += d * g
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
@@ -90,7 +97,7 @@ class Value:
         return NotImplemented
 
     def __rpow__(self, other: float) -> Value:
-        return apply(ops.POW, _leaf(to_float(other)), self) if is_number(other) else NotImplemented
+        return apply(ops.POW, Value(to_float(other)), self) if is_number(other) else NotImplemented
 
     def __abs__(self) -> Value:
         return apply(ops.ABS, self)
@@ -118,44 +125,37 @@ class Value:
     abs: Callable[[Value], Value]
 
 
-_new = object.__new__
-
-
-def _leaf(data: float) -> Value:
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._parents = out._local_grads = ()
-    out._op = None
-    return out
+def _checked(data: object) -> float:
+    """``data`` as a float, or a TypeError that says what a Value accepts."""
+    if isinstance(data, Value):
+        raise TypeError(
+            "Value() takes a real number, got a Value: use value.detach() for a new leaf with the same data"
+        )
+    if not is_number(data):
+        raise TypeError(
+            f"Value() takes a real number (int, float, Fraction, Decimal or a NumPy scalar), "
+            f"got {type(data).__name__}: {data!r:.60}"
+        )
+    return to_float(data)  # type: ignore[arg-type]
 
 
 def _lift(x: object) -> Value | None:
     """``x`` as a Value: itself, a new leaf for a number, or None for anything else."""
     if isinstance(x, Value):
         return x
-    return _leaf(to_float(x)) if is_number(x) else None  # type: ignore[arg-type]
+    return Value(to_float(x)) if is_number(x) else None  # type: ignore[arg-type]
 
 
 def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
-    """A new node: ``op`` of ``parents`` (whose data are ``xs``), recording its local derivatives
-    when grad mode is on. The hot path of the whole engine, so written flat."""
-    out = _new(Value)
-    out.data = data = op.value(*xs)
-    out.grad = 0.0
-    out.label = ""
+    """``op`` of ``parents`` (whose data are ``xs``) as a new node, recording its local derivatives
+    when grad mode is on: the hot path of the whole engine."""
+    data = op.value(*xs)
     mode = MODE.get()
-    if mode.grad:
-        out._parents = parents
-        out._local_grads = op.derivatives(data, *xs)
-        out._op = op
-    else:
-        out._parents = out._local_grads = ()
-        out._op = None
     if mode.anomaly:
         check_forward(op.name, data, xs)
-    return out
+    if not mode.grad:
+        return Value(data)
+    return Value(data, "", parents, op.derivatives(data, *xs), op)
 
 
 def apply(op: Op, *parents: Value) -> Value:
@@ -163,18 +163,17 @@ def apply(op: Op, *parents: Value) -> Value:
     return _node(op, parents, [p.data for p in parents])
 
 
-def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float], Value]:
-    def method(self: Value, other: Value | float) -> Value:
-        if other.__class__ is not Value:
-            lifted = _lift(other)
-            if lifted is None:
-                return NotImplemented
-            other = lifted
-        if reflected:
-            return _node(op, (other, self), (other.data, self.data))  # type: ignore[union-attr]
-        return _node(op, (self, other), (self.data, other.data))  # type: ignore[union-attr]
+def _binary(op: Op, name: str) -> Callable[[Value, Value | float], Value]:
+    reflected = name.startswith("__r")
 
-    method.__name__ = f"__{'r' if reflected else ''}{op.name}__"
+    def method(self: Value, other: Value | float) -> Any:
+        lifted = other if other.__class__ is Value else _lift(other)
+        if lifted is None:
+            return NotImplemented
+        x, y = (lifted, self) if reflected else (self, lifted)
+        return _node(op, (x, y), (x.data, y.data))
+
+    method.__name__ = name
     return method
 
 
@@ -188,8 +187,8 @@ def _unary(op: Op) -> Callable[[Value], Value]:
 
 
 for _name, _op in [("add", ops.ADD), ("sub", ops.SUB), ("mul", ops.MUL), ("truediv", ops.DIV)]:
-    setattr(Value, f"__{_name}__", _binary(_op))
-    setattr(Value, f"__r{_name}__", _binary(_op, reflected=True))
+    setattr(Value, f"__{_name}__", _binary(_op, f"__{_name}__"))
+    setattr(Value, f"__r{_name}__", _binary(_op, f"__r{_name}__"))
 for _op in [ops.RELU, ops.TANH, ops.SIGMOID, ops.EXP, ops.LOG, ops.SQRT, ops.SIN, ops.COS, ops.ABS]:
     setattr(Value, _op.name, _unary(_op))
 
@@ -202,7 +201,7 @@ def _values(xs: list[Value | float], caller: str) -> tuple[Value, ...]:
     return lifted  # type: ignore[return-value]
 
 
-def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 (autograd.sum, as torch.sum)
+def sum(values: Iterable[Value | float]) -> Value:
     """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1."""
     return apply(ops.SUM, *_values(list(values), "autograd.sum()"))
 
@@ -214,31 +213,7 @@ def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value:
     return apply(ops.DOT, *_values(list(ws) + list(xs), "autograd.dot()"))
 
 
-def gradients(root: Value, create_graph: bool = False) -> dict[Value, Any]:
-    """d root / d node for every node of the graph: floats, or Values with ``create_graph``.
-
-    With ``create_graph`` each node's derivative rule is called again on Values instead of reading
-    the floats recorded at creation, so the gradients are themselves nodes that can be
-    differentiated.
-    """
-    grads: dict[Value, Any] = {root: 1.0}
-    check = anomaly_enabled()
-    with enable_grad() if create_graph else nullcontext():
-        for node in reverse_topological(root):
-            if not node._parents:
-                continue
-            g = grads[node]
-            local = node._op.derivatives(node, *node._parents) if create_graph else node._local_grads  # type: ignore[union-attr]
-            for i, (parent, d) in enumerate(zip(node._parents, local)):
-                if check:
-                    check_backward(node, i, real(d), real(g))
-                grads[parent] = grads[parent] + d * g if parent in grads else d * g
-    return grads
-
-
-def grad(
-    output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False
-) -> tuple[Any, ...]:
+def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False) -> tuple[Any, ...]:
     """d output / d input for each input, without touching ``.grad``.
 
     With ``create_graph=True`` the gradients are Values that can be differentiated again: second
@@ -251,6 +226,20 @@ def grad(
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad() takes Values as inputs, got {type(x).__name__}")
-    grads = gradients(output, create_graph)
+    order = topological_order(output)
+    grads: dict[Value, Any] = dict.fromkeys(order, 0.0)
+    grads[output] = 1.0
+    check = anomaly_enabled()
+    with enable_grad() if create_graph else nullcontext():
+        for node in reversed(order):
+            if not node._parents:
+                continue
+            g = grads[node]
+            # With create_graph, call the op's derivative rule again, on Values this time.
+            local = node._op.derivatives(node, *node._parents) if create_graph else node._local_grads  # type: ignore[union-attr]
+            if check:
+                check_backward(node, [real(d) for d in local], real(g))
+            for parent, d in zip(node._parents, local):
+                grads[parent] += d * g
     found = (grads.get(x, 0.0) for x in inputs)
-    return tuple(g if isinstance(g, Value) or not create_graph else _leaf(float(g)) for g in found)
+    return tuple(Value(g) if create_graph and not isinstance(g, Value) else g for g in found)

@@ -1,9 +1,4 @@
-"""Walking a graph without recursion, so that depth is never a limit.
-
-The order is autodidact's: count how many consumers each node has inside the graph, then release a
-node once every consumer has been visited. Outputs come first, inputs last: the order of the
-backward pass.
-"""
+"""Walking a graph without recursion, so that depth is never a limit."""
 
 from __future__ import annotations
 
@@ -14,28 +9,29 @@ if TYPE_CHECKING:
     from .engine import Value
 
 
-def consumer_counts(root: Value) -> dict[Value, int]:
-    """For every node below ``root``: how many edges lead into it from nodes of the graph."""
-    counts: dict[Value, int] = {}
-    stack = [root]
+def topological_order(root: Value) -> list[Value]:
+    """Every node of the graph once, each one after all of its parents (``root`` last).
+
+    An iterative depth-first search: a node is expanded the first time it is popped, and pushed
+    again beneath a ``None`` marker so that it is emitted once all of its parents are.
+    """
+    order: list[Value] = []
+    expanded: set[Value] = set()
+    stack: list[Value | None] = [root]
     while stack:
-        for parent in stack.pop()._parents:
-            if parent in counts:
-                counts[parent] += 1
-            else:
-                counts[parent] = 1
-                stack.append(parent)
-    return counts
+        node = stack.pop()
+        if node is None:
+            order.append(stack.pop())  # type: ignore[arg-type]
+        elif node not in expanded:
+            expanded.add(node)
+            stack.append(node)
+            stack.append(None)
+            for parent in node._parents:
+                if parent not in expanded:
+                    stack.append(parent)
+    return order
 
 
 def reverse_topological(root: Value) -> Iterator[Value]:
-    """Every node of the graph once, each one after all the nodes that consume it."""
-    counts = consumer_counts(root)
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        yield node
-        for parent in node._parents:
-            counts[parent] -= 1
-            if not counts[parent]:
-                ready.append(parent)
+    """Every node once, each one before all of its parents: the order of the backward pass."""
+    return reversed(topological_order(root))

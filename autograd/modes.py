@@ -23,7 +23,8 @@ class Mode:
     anomaly: bool = False
 
 
-MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=Mode())
+RECORDING = Mode()
+MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=RECORDING)
 
 
 @contextmanager
@@ -66,12 +67,12 @@ def check_forward(op: str, out: float, inputs: Sequence[float]) -> None:
         )
 
 
-def check_backward(node: Value, index: int, local: float, upstream: float) -> None:
-    contribution = local * upstream
-    if not math.isfinite(contribution):
-        raise FloatingPointError(
-            f"detect_anomaly: backward through {node.op} gave gradient {contribution} for its "
-            f"input {index} (local derivative {local} times upstream gradient {upstream}); "
-            f"the op's inputs were ({_inputs([p.data for p in node.parents])}). "
-            f"The derivative of {node.op} is not finite there."
-        )
+def check_backward(node: Value, local: Sequence[float], upstream: float) -> None:
+    for index, d in enumerate(local):
+        if not math.isfinite(d * upstream):
+            raise FloatingPointError(
+                f"detect_anomaly: backward through {node.op} gave gradient {d * upstream} for its "
+                f"input {index} (local derivative {d} times upstream gradient {upstream}); "
+                f"the op's inputs were ({_inputs([p.data for p in node.parents])}). "
+                f"The derivative of {node.op} is not finite there."
+            )

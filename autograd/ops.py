@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cache
 from numbers import Real
 from operator import mul
-from typing import Any
+from typing import Any, SupportsFloat
 
 Number = float | int
 
@@ -40,12 +40,12 @@ def is_number(x: object) -> bool:
     return type(x) is float or type(x) is int or isinstance(x, Real | Decimal)
 
 
-def to_float(x: Real | Decimal) -> float:
+def to_float(x: SupportsFloat) -> float:
     """``float(x)``, with integers too large for a float becoming signed infinity, not OverflowError."""
     try:
         return float(x)
     except OverflowError:
-        return math.copysign(math.inf, x)  # type: ignore[arg-type]
+        return math.inf if x > 0 else -math.inf  # type: ignore[operator]
 
 
 # IEEE kernels: the float value of each function that Python's math module would raise on.
@@ -146,12 +146,12 @@ SUB = Op("-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0))
 MUL = Op("*", mul, lambda out, x, y: (y, x))
 DIV = Op("/", divide, lambda out, x, y: (_div(1.0, y), -_div(out, y)))
 NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,))
-# d/dy x^y = x^y log x, taken as 0 where x = 0 and y >= 0 (PyTorch's convention: 0^y is flat in y there).
+# PyTorch's conventions where the formulas give 0 * inf: d/dx x^0 = 0, and d/dy 0^y = 0 for y >= 0.
 POW = Op(
     "**",
     power,
     lambda out, x, y: (
-        y * _pow(x, y - 1),
+        0.0 if real(y) == 0 else y * _pow(x, y - 1),
         0.0 if real(x) == 0 and real(y) >= 0 else out * _log(x),
     ),
 )
@@ -160,7 +160,7 @@ LOG = Op("log", logarithm, lambda out, x: (_div(1.0, x),))
 SQRT = Op("sqrt", square_root, lambda out, x: (_div(0.5, out),))
 TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,))
 SIGMOID = Op("sigmoid", logistic, lambda out, x: (out * (1 - out),))
-RELU = Op("relu", lambda x: 0.0 if x < 0 else x, lambda out, x: (1.0 if real(x) > 0 else 0.0,))
+RELU = Op("relu", lambda x: 0.0 if x < 0 else x, lambda out, x: (0.0 if real(x) <= 0 else 1.0,))
 ABS = Op("abs", abs, lambda out, x: (_sign(x),))
 SIN = Op("sin", sine, lambda out, x: (_cos(x),))
 COS = Op("cos", cosine, lambda out, x: (-_sin(x),))

@@ -1,0 +1,298 @@
+"""The engine as a user meets it: nodes, backward, grad, grad modes, IEEE results, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import math
+import threading
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Value, detect_anomaly, enable_grad, grad, no_grad
+
+
+def test_micrograd_readme_example() -> None:
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert f"{g.data:.4f}" == "24.7041"
+    assert f"{a.grad:.4f}" == "138.8338"
+    assert f"{b.grad:.4f}" == "645.5773"
+
+
+def test_a_node_records_its_parents_in_order_and_its_local_derivatives() -> None:
+    x, y = Value(3.0, label="x"), Value(-2.0)
+    z = x * y
+    assert isinstance(z.grad, float) and z.grad == 0.0
+    assert z.parents == (x, y) and (y * x).parents == (y, x)
+    assert z.local_grads == (-2.0, 3.0)
+    assert z.op == "*" and x.op == "" and x.parents == ()
+    assert (x**2).op == "**2" and x.tanh().op == "tanh"
+    assert x.label == "x" and repr(x) == "Value(data=3.0, grad=0.0, label='x')"
+
+
+def test_numbers_on_either_side_become_leaves() -> None:
+    x = Value(2.0)
+    for expr, expected in [(1 + x, 3), (x - 5, -3), (5 - x, 3), (3 * x, 6), (x / 4, 0.5), (4 / x, 2)]:
+        assert expr.data == expected
+    assert (2**x).data == 4 and (x**0.5).data == math.sqrt(2) and (x ** Value(3.0)).data == 8
+    assert (-x).data == -2 and abs(-x).data == 2
+
+
+def test_backward_twice_doubles_the_leaves_and_resets_the_rest() -> None:
+    x = Value(3.0)
+    h = x * x
+    y = h + x
+    y.backward()
+    assert (x.grad, h.grad, y.grad) == (7.0, 1.0, 1.0)
+    y.backward()
+    assert (x.grad, h.grad, y.grad) == (14.0, 1.0, 1.0)
+
+
+def test_a_node_used_twice_gets_both_paths() -> None:
+    a = Value(-3.0)
+    b = a + a
+    b.backward()
+    assert a.grad == 2.0
+
+
+def test_grad_leaves_dot_grad_alone_and_gives_zero_for_unused_inputs() -> None:
+    x, y, unused = Value(2.0), Value(5.0), Value(1.0)
+    assert grad(x * y, [x, y, unused]) == (5.0, 2.0, 0.0)
+    assert grad(x * y, x) == (5.0,)
+    assert (x.grad, y.grad) == (0.0, 0.0)
+
+
+def test_second_derivatives_and_a_hessian_by_nesting() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return x * x * y + (x * y).sin()
+
+    x, y = Value(0.7), Value(-1.3)
+    gx, gy = grad(f(x, y), [x, y], create_graph=True)
+    hessian = [grad(g, [x, y]) for g in (gx, gy)]
+    s, c = math.sin(0.7 * -1.3), math.cos(0.7 * -1.3)
+    expected = [
+        [2 * -1.3 - 1.3**2 * s, 2 * 0.7 + c - 0.7 * -1.3 * s],
+        [2 * 0.7 + c - 0.7 * -1.3 * s, -(0.7**2) * s],
+    ]
+    assert np.allclose(hessian, expected, rtol=1e-12)
+    (third,) = grad(grad(grad(x**4, x, create_graph=True)[0], x, create_graph=True)[0], x)
+    assert third == pytest.approx(24 * 0.7)
+
+
+def test_create_graph_gradients_are_values_even_when_constant() -> None:
+    x = Value(2.0)
+    (g,) = grad(x, [x], create_graph=True)
+    assert isinstance(g, Value) and g.data == 1.0
+
+
+def test_sum_and_dot_make_one_node_with_many_parents() -> None:
+    ws, xs = [Value(1.0), Value(2.0), Value(3.0)], [Value(4.0), 5, Value(6.0)]
+    d = autograd.dot(ws, xs)
+    assert d.data == 32 and d.op == "dot" and len(d.parents) == 6
+    d.backward()
+    assert [w.grad for w in ws] == [4.0, 5.0, 6.0] and xs[0].grad == 1.0  # type: ignore[union-attr]
+    s = autograd.sum([ws[0], 2, ws[0]])
+    assert s.data == 4 and len(s.parents) == 3
+    assert autograd.sum([]).data == 0.0
+    with pytest.raises(ValueError, match="as many weights as inputs: got 2 and 1"):
+        autograd.dot(ws[:2], xs[:1])
+    with pytest.raises(TypeError, match=r"autograd.sum\(\) takes Values or real numbers, got str"):
+        autograd.sum([ws[0], "1"])  # type: ignore[list-item]
+
+
+def test_detach_makes_a_leaf_with_the_same_data() -> None:
+    x = Value(2.0)
+    y = (x * x).detach()
+    assert y.data == 4.0 and y.parents == ()
+    (x * y).backward()
+    assert x.grad == 4.0
+
+
+def test_no_grad_records_nothing_and_enable_grad_reenables() -> None:
+    x = Value(2.0)
+    with no_grad():
+        y = x * x
+        with enable_grad():
+            z = x * x
+    assert y.parents == () and y.op == "" and z.parents == (x, x)
+
+    @no_grad()
+    def square(v: Value) -> Value:
+        return v * v
+
+    assert square(x).parents == () and (x * x).parents == (x, x)
+
+
+def test_grad_mode_is_per_thread_and_per_task() -> None:
+    x = Value(1.0)
+    seen: list[tuple[Value, ...]] = []
+    with no_grad():
+        thread = threading.Thread(target=lambda: seen.append((x * x).parents))
+        thread.start()
+        thread.join()
+    assert seen == [(x, x)]
+
+    async def recorded() -> tuple[Value, ...]:
+        await asyncio.sleep(0)
+        return (x * x).parents
+
+    async def main() -> list[tuple[Value, ...]]:
+        with no_grad():
+            inside = asyncio.create_task(recorded())
+        return [await inside, await asyncio.create_task(recorded())]
+
+    assert asyncio.run(main()) == [(), (x, x)]  # a task copies the mode current when it was made
+
+
+IEEE_CASES = [
+    (lambda: Value(1) / 0, math.inf),
+    (lambda: Value(-1) / 0, -math.inf),
+    (lambda: Value(0) / 0, math.nan),
+    (lambda: 1 / Value(-0.0), -math.inf),
+    (lambda: Value(0).log(), -math.inf),
+    (lambda: Value(-1).log(), math.nan),
+    (lambda: Value(1000).exp(), math.inf),
+    (lambda: Value(-8) ** (1 / 3), math.nan),
+    (lambda: Value(-8) ** Value(1 / 3), math.nan),
+    (lambda: Value(0) ** -1, math.inf),
+    (lambda: Value(-0.0) ** -1, -math.inf),
+    (lambda: Value(10) ** 400, math.inf),
+    (lambda: Value(-10) ** 401, -math.inf),
+    (lambda: 2 ** Value(5000), math.inf),
+    (lambda: Value(-1).sqrt(), math.nan),
+    (lambda: Value(math.inf).sin(), math.nan),
+    (lambda: Value(2) * 10**400, math.inf),
+    (lambda: Value(-1000).sigmoid(), 0.0),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), IEEE_CASES)
+def test_ieee_results_instead_of_python_errors(expr: object, expected: float) -> None:
+    y = expr()  # type: ignore[operator]
+    assert math.isnan(y.data) if math.isnan(expected) else y.data == expected
+    y.backward()  # and no Python error on the way back either
+    grad(y, list(y.parents), create_graph=True)
+
+
+def test_ieee_derivatives_at_domain_edges() -> None:
+    x = Value(0.0)
+    assert grad(x.log(), x) == (math.inf,)
+    assert grad(x.sqrt(), x) == (math.inf,)
+    assert grad(Value(0.0) ** 0.5, x) == (0.0,)  # x is not in that graph
+    y = Value(1.0)
+    assert grad(y / x, [y, x])[0] == math.inf
+    assert grad(x ** Value(2.0), x) == (0.0,)
+
+
+@pytest.mark.parametrize("bad", ["x", None, [1.0], 1 + 2j, {"data": 1}])
+def test_bad_data_is_a_type_error_that_says_what_is_accepted(bad: object) -> None:
+    with pytest.raises(TypeError, match=rf"Value\(\) takes a real number .* got {type(bad).__name__}"):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_a_value_of_a_value_points_at_detach() -> None:
+    with pytest.raises(TypeError, match=r"value.detach\(\)"):
+        Value(Value(1.0))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("good", [3, True, Fraction(1, 4), Decimal("0.1"), np.float32(0.5), np.int64(7)])
+def test_every_real_number_is_accepted_as_a_float(good: object) -> None:
+    v = Value(good)  # type: ignore[arg-type]
+    assert type(v.data) is float and v.data == float(good)  # type: ignore[arg-type]
+
+
+def test_a_non_number_operand_fails_the_way_python_does() -> None:
+    with pytest.raises(TypeError, match="unsupported operand type"):
+        Value(1.0) + "a"  # type: ignore[operator]
+    with pytest.raises(TypeError, match="unsupported operand type"):
+        None - Value(2.0)  # type: ignore[operator]
+    with pytest.raises(TypeError, match="grad\\(\\) takes Values as inputs, got float"):
+        grad(Value(1.0), [1.0])  # type: ignore[list-item]
+
+
+def test_detect_anomaly_names_the_op_where_nan_first_appears() -> None:
+    x = Value(-1.0, label="x")
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"log gave nan from inputs \(-2.0\)"):
+        (x * 2).log()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="backward through sqrt gave gradient inf"):
+        Value(0.0).sqrt().backward()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="backward through sqrt"):
+        grad(Value(0.0).sqrt() + 1, [])
+    assert math.isnan(x.log().data)  # outside the block nan propagates
+
+
+def test_a_million_deep_chain_backpropagates() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad == 1.0
+
+
+def test_a_graph_is_freed_without_the_garbage_collector() -> None:
+    def live_values() -> int:
+        return sum(isinstance(o, Value) for o in gc.get_objects())
+
+    gc.collect()
+    before = live_values()
+    gc.disable()
+    try:
+        x = Value(0.5)
+        y = autograd.sum([(x * i).tanh() + x.exp() for i in range(100)])
+        grad(grad(y, x, create_graph=True)[0], x)
+        y.backward()
+        del x, y
+        assert live_values() == before
+    finally:
+        gc.enable()
+    assert gc.collect() == 0
+
+
+EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, 1000.0, -1000.0, 1e-300, math.inf, -math.inf, math.nan]
+UNARY = ["relu", "tanh", "sigmoid", "exp", "log", "sqrt", "sin", "cos", "abs"]
+
+
+def same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("x", EDGES)
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_ops_at_the_edges_match_pytorch_float64(name: str, x: float) -> None:
+    torch = pytest.importorskip("torch")
+    v, t = Value(x), torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    y, ty = getattr(v, name)(), getattr(torch, name)(t)
+    ty.backward()
+    assert same(y.data, ty.item())
+    assert same(grad(y, v)[0], t.grad.item())
+
+
+@pytest.mark.parametrize("y", [-1.0, 0.0, 0.5, 2.0, 3.0, -0.5, math.inf, math.nan])
+@pytest.mark.parametrize("x", [-2.0, -0.0, 0.0, 0.5, 2.0, math.inf, math.nan])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "pow"])
+def test_binary_ops_at_the_edges_match_pytorch_float64(op: str, x: float, y: float) -> None:
+    torch = pytest.importorskip("torch")
+    vx, vy = Value(x), Value(y)
+    tx, ty = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, y))
+    out, tout = getattr(vx, f"__{op}__")(vy), getattr(tx, f"__{op}__")(ty)
+    tout.backward()
+    assert same(out.data, tout.item())
+    gx, gy = grad(out, [vx, vy])
+    assert same(gx, tx.grad.item()) and same(gy, ty.grad.item())
