@@ -7,6 +7,7 @@ is imported on first use, so the engine itself needs only the standard library.
 
 from typing import Any
 
+from .check import gradcheck, gradgradcheck
 from .engine import Value, dot, grad, sum
 from .modes import detect_anomaly, enable_grad, no_grad
 
@@ -18,14 +19,20 @@ __all__ = [
     "draw_dot",
     "enable_grad",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "no_grad",
     "sum",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("draw_dot", "backward_steps"):
-        from . import draw
+    if name == "draw_dot":
+        from .draw import draw_dot
 
-        return getattr(draw, name)
+        return draw_dot
+    if name == "backward_steps":
+        from .steps import backward_steps
+
+        return backward_steps
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -1,0 +1,149 @@
+"""Running Graphviz's layout program: the system ``dot`` if there is one, otherwise graphviz-pure.
+
+The ``graphviz`` package writes DOT text and runs ``dot`` by name, so on a machine without a system
+Graphviz every picture fails with ``ExecutableNotFound``. ``Drawing`` is a ``graphviz.Digraph`` whose
+three layout calls (``pipe``, ``render`` and the Jupyter display, which pipes) run the program that
+``layout_program()`` finds instead. graphviz-pure is a self-contained port of ``dot`` with the same
+flags, installed from PyPI as a dependency, so a picture works right after ``pip install``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import graphviz  # type: ignore[import-untyped]  # graphviz ships no type information
+
+
+class LayoutProgramNotFound(graphviz.ExecutableNotFound):  # type: ignore[misc]
+    """Neither ``dot`` nor ``graphviz-pure`` was found; the message says what to install.
+
+    A ``graphviz.ExecutableNotFound``, so code that catches the graphviz package's error catches it.
+    """
+
+    _msg = (  # the graphviz package formats its error from this template
+        "No Graphviz layout program found: neither `dot` nor `graphviz-pure` is on PATH or in {}. "
+        "Install graphviz-pure, a self-contained port of dot that needs no system packages, into "
+        "this Python: `{} -m pip install graphviz-pure`; or install a system Graphviz "
+        "(`apt install graphviz`, `brew install graphviz`, `conda install graphviz`)."
+    )
+
+    def __init__(self) -> None:
+        super().__init__([_scripts_dirs()[0], sys.executable])
+
+
+def _scripts_dirs() -> list[str]:
+    # A Jupyter kernel's PATH often lacks its own environment's bin directory, where pip put
+    # graphviz-pure; sysconfig knows it, and the interpreter's own directory covers the rest.
+    return [sysconfig.get_path("scripts"), os.path.dirname(sys.executable)]
+
+
+def layout_program() -> str:
+    """The path of ``dot`` on PATH, else of ``graphviz-pure`` on PATH or beside this Python."""
+    beside = os.pathsep.join(_scripts_dirs())
+    found = shutil.which("dot") or shutil.which("graphviz-pure") or shutil.which("graphviz-pure", path=beside)
+    if found is None:
+        raise LayoutProgramNotFound()
+    return found
+
+
+def _run(flags: list[str], source: bytes | None = None) -> bytes:
+    """The output of the layout program run with ``flags``, reading ``source`` on stdin if given.
+
+    Warnings on stderr (graphviz-pure guesses the width of non-ASCII text and says so) would print
+    under every picture in a notebook, so stderr is shown only when the program fails, as if
+    ``quiet=True`` were always passed.
+    """
+    cmd = [layout_program(), *flags]
+    proc = subprocess.run(cmd, input=source, capture_output=True, check=False)
+    if proc.returncode:
+        raise graphviz.CalledProcessError(proc.returncode, cmd, output=proc.stdout, stderr=proc.stderr)
+    return proc.stdout
+
+
+def _flags(
+    engine: str, format: str, renderer: str | None, formatter: str | None, neato_no_op: int | None
+) -> list[str]:
+    output = ":".join(f for f in (format, renderer, formatter) if f is not None)
+    return [f"-K{engine}", f"-T{output}"] + ([f"-n{neato_no_op:d}"] if neato_no_op else [])
+
+
+def _pipe_lines(
+    engine: str,
+    format: str,
+    input_lines: Iterator[str],
+    *,
+    input_encoding: str,
+    renderer: str | None = None,
+    formatter: str | None = None,
+    neato_no_op: int | None = None,
+    quiet: bool = False,
+) -> bytes:
+    source = "".join(input_lines).encode(input_encoding)
+    return _run(_flags(engine, format, renderer, formatter, neato_no_op), source)
+
+
+def _pipe_lines_string(
+    engine: str,
+    format: str,
+    input_lines: Iterator[str],
+    *,
+    encoding: str,
+    renderer: str | None = None,
+    formatter: str | None = None,
+    neato_no_op: int | None = None,
+    quiet: bool = False,
+) -> str:
+    flags = _flags(engine, format, renderer, formatter, neato_no_op)
+    return _run(flags, "".join(input_lines).encode(encoding)).decode(encoding)
+
+
+def _render(
+    engine: str,
+    format: str,
+    filepath: str | os.PathLike[str],
+    renderer: str | None = None,
+    formatter: str | None = None,
+    neato_no_op: int | None = None,
+    quiet: bool = False,
+    *,
+    outfile: str | os.PathLike[str] | None = None,
+    raise_if_result_exists: bool = False,
+    overwrite_filepath: bool = False,
+) -> str:
+    source = Path(filepath)
+    suffix = ".".join(f for f in (formatter, renderer, format) if f is not None)
+    out = Path(outfile) if outfile is not None else source.with_name(f"{source.name}.{suffix}")
+    if raise_if_result_exists and out.exists():
+        raise graphviz.FileExistsError(f"output file exists: {os.fspath(out)!r}")
+    if out.resolve() == source.resolve() and not overwrite_filepath:
+        raise ValueError(f"outfile {out.name!r} must differ from the DOT source file {source.name!r}")
+    _run([*_flags(engine, format, renderer, formatter, neato_no_op), "-o", str(out), str(source)])
+    return os.fspath(out)
+
+
+class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type information
+    """A ``graphviz.Digraph`` laid out by ``dot``, or by graphviz-pure where there is no ``dot``.
+
+    Everything else is the Digraph's own: ``.source`` is the DOT text, ``.pipe(format="png")`` the
+    picture's bytes, ``.render(outfile="graph.svg")`` writes it, and Jupyter shows it as SVG. The
+    graphviz package runs its layout program only through these three properties (seams it keeps
+    for tests to replace), so overriding them is all it takes.
+    """
+
+    @property
+    def _pipe_lines(self) -> Callable[..., bytes]:
+        return _pipe_lines
+
+    @property
+    def _pipe_lines_string(self) -> Callable[..., str]:
+        return _pipe_lines_string
+
+    @property
+    def _render(self) -> Callable[..., str]:
+        return _render

@@ -1,0 +1,444 @@
+"""draw_dot and backward_steps, rendered for real by the layout program that a user would get.
+
+No Graphviz is mocked: every picture here is laid out by graphviz-pure (or a system ``dot``), and
+the tests read the SVG it wrote, as a browser would.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import graphviz
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, backward_steps, draw_dot
+from autograd.draw import number
+from autograd.graph import reverse_topological
+from autograd.layout import layout_program
+from autograd.testing import Expression, expressions
+
+SVG = "{http://www.w3.org/2000/svg}"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    """micrograd's neuron, o = tanh(x1*w1 + x2*w2 + b), and its values by label."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    for value, label in [(x1w1, "x1*w1"), (x2w2, "x2*w2"), (s, "x1*w1 + x2*w2"), (n, "n"), (o, "o")]:
+        value.label = label
+    return o, {v.label: v for v in (x1, x2, w1, w2, b, x1w1, x2w2, s, n, o)}
+
+
+def nodes(svg: str | bytes) -> dict[str, ET.Element]:
+    """The drawn nodes of an SVG picture by their DOT name (n0, op0, ...)."""
+    root = ET.fromstring(svg)
+    return {str(g.findtext(f"{SVG}title")): g for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+
+
+def texts(node: ET.Element) -> list[str]:
+    """The lines of text in a drawn node, as a reader sees them (Graphviz writes a repeated space
+    as a no-break space so that it survives in SVG)."""
+    return [(t.text or "").replace("\xa0", " ") for t in node.iter(f"{SVG}text")]
+
+
+def label_text(label: str) -> str:
+    """The label of a single-node picture, as drawn."""
+    return texts(nodes(draw_dot(Value(1.0, label)).pipe(format="svg"))["n0"])[0]
+
+
+@pytest.fixture
+def no_dot_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """PATH holds nothing at all, so `dot` is not found; graphviz-pure is found beside Python."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert shutil.which("dot") is None
+
+
+# Rendering without a system Graphviz
+
+
+@pytest.mark.usefixtures("no_dot_on_path")
+def test_svg_and_png_render_with_no_dot_on_path(tmp_path: Path) -> None:
+    assert Path(layout_program()).name.startswith("graphviz-pure")
+    o, _ = neuron()
+    o.backward()
+    picture = draw_dot(o)
+    assert isinstance(picture, graphviz.Digraph)
+    svg = picture.pipe(format="svg", encoding="utf-8")
+    assert texts(nodes(svg)["n0"]) == ["o", "data 0.7071", "grad 1.0000"]
+    assert picture.pipe(format="png").startswith(PNG_MAGIC)
+    written = Path(picture.render(outfile=tmp_path / "neuron.png"))
+    assert written.read_bytes().startswith(PNG_MAGIC)
+    assert Path(picture.render(tmp_path / "neuron")).read_text().startswith("<?xml")
+    shown = picture._repr_mimebundle_()
+    assert list(shown) == ["image/svg+xml"] and "data 0.7071" in shown["image/svg+xml"]
+
+
+def test_a_missing_layout_program_says_what_to_install(tmp_path: Path) -> None:
+    """A Python whose environment has no graphviz-pure, on a PATH without dot: the base interpreter
+    of this virtual environment, importing valuegrad from the source tree."""
+    base = Path(sys.base_prefix, "bin", "python3")
+    if not base.exists() or any((base.parent / p).exists() for p in ("dot", "graphviz-pure")):
+        pytest.skip("needs a base Python with neither dot nor graphviz-pure beside it")
+    packages = next(p for p in sys.path if p.endswith("site-packages"))
+    program = "from autograd import Value, draw_dot\ndraw_dot(Value(1.0)).pipe()"
+    env = {"PATH": str(tmp_path), "PYTHONPATH": os.pathsep.join([str(REPO), packages])}
+    run = subprocess.run([base, "-c", program], env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert "LayoutProgramNotFound: No Graphviz layout program found" in run.stderr
+    assert f"{base} -m pip install graphviz-pure" in run.stderr
+    assert "apt install graphviz" in run.stderr
+
+
+def test_the_engine_does_not_import_graphviz() -> None:
+    program = "import sys, autograd; autograd.Value(1.0).tanh(); print('graphviz' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    assert autograd.draw_dot is draw_dot and autograd.backward_steps is backward_steps
+
+
+# What a picture shows
+
+
+def test_each_value_shows_label_data_and_grad_and_each_op_is_its_own_node() -> None:
+    o, v = neuron()
+    o.backward()
+    drawn = nodes(draw_dot(o).pipe(format="svg"))
+    values = {texts(node)[0]: texts(node)[1:] for name, node in drawn.items() if name.startswith("n")}
+    for label, value in v.items():
+        assert values[label] == [f"data {value.data:.4f}", f"grad {value.grad:.4f}"]
+    ops = sorted(texts(node)[0] for name, node in drawn.items() if name.startswith("op"))
+    assert ops == ["*", "*", "+", "+", "tanh"]
+
+
+def test_an_unlabelled_value_shows_data_and_grad_only() -> None:
+    assert texts(nodes(draw_dot(Value(-2.5)).pipe(format="svg"))["n0"]) == ["data -2.5000", "grad 0.0000"]
+
+
+@pytest.mark.parametrize(
+    ("x", "shown"),
+    [
+        (2.0, "2.0000"),
+        (-1.5, "-1.5000"),
+        (0.0, "0.0000"),
+        (1e-7, "1.0000e-07"),
+        (-123456789.0, "-1.2346e+08"),
+        (math.inf, "inf"),
+        (math.nan, "nan"),
+    ],
+)
+def test_numbers_have_four_decimals_or_an_exponent_where_decimals_would_hide_them(
+    x: float, shown: str
+) -> None:
+    assert texts(nodes(draw_dot(Value(x)).pipe(format="svg"))["n0"])[0] == f"data {shown}"
+
+
+def test_local_derivatives_are_written_on_the_input_edges() -> None:
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    svg = draw_dot(a * b, local_grads=True).pipe(format="svg", encoding="utf-8")
+    edges = {
+        g.findtext(f"{SVG}title"): texts(g)
+        for g in ET.fromstring(svg).iter(f"{SVG}g")
+        if g.get("class") == "edge"
+    }
+    # d(a*b)/da = b and d(a*b)/db = a; a is the first argument, so it is n1.
+    assert edges == {"op0->n0": [], "n1->op0": ["∂ -3.0000"], "n2->op0": ["∂ 2.0000"]}
+
+
+def fills(svg: str | bytes) -> dict[str, str]:
+    """The fill colour of each drawn value's box, by its first line of text."""
+    drawn = [node for name, node in nodes(svg).items() if name.startswith("n")]
+    return {texts(node)[0]: str(shape(node).get("fill")) for node in drawn}
+
+
+def shape(node: ET.Element) -> ET.Element:
+    """The outline of a drawn node: the first path, polygon or ellipse in it."""
+    return next(e for e in node if e.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse"))
+
+
+def test_colour_by_gradient_is_blue_for_positive_red_for_negative_and_deeper_for_larger() -> None:
+    o, _ = neuron()
+    o.backward()
+    fill = fills(draw_dot(o, color_grads=True).pipe(format="svg"))
+
+    def rgb(label: str) -> tuple[int, int, int]:
+        code = fill[label]
+        return int(code[1:3], 16), int(code[3:5], 16), int(code[5:7], 16)
+
+    red, _, blue = rgb("x1")  # grad -1.5, the largest
+    assert red > blue
+    red, _, blue = rgb("w1")  # grad 1.0
+    assert blue > red
+    assert fill["w2"] == "#ffffff"  # grad 0
+    assert sum(rgb("n")) > sum(rgb("w1"))  # 0.5 is paler than 1.0
+
+
+def test_leaves_parameters_and_the_output_look_different() -> None:
+    o, v = neuron()
+    picture = draw_dot(o, parameters=[v["w1"], v["w2"], v["b"]])
+    drawn = nodes(picture.pipe(format="svg"))
+    by_label = {texts(node)[0]: node for name, node in drawn.items() if name.startswith("n")}
+    fill = fills(picture.pipe(format="svg"))
+    assert len(by_label["o"].findall(f"{SVG}path") + by_label["o"].findall(f"{SVG}polygon")) >= 2  # double
+    assert len({fill["o"], fill["w1"], fill["x1"], fill["n"]}) == 4  # output, parameter, leaf, op result
+    assert "stroke-width" in ET.tostring(by_label["w1"]).decode()  # a parameter's border is bold
+    assert "stroke-width" not in ET.tostring(by_label["x1"]).decode()
+
+
+def test_highlight_outlines_values_and_the_ops_and_edges_between_them() -> None:
+    o, v = neuron()
+    lines = [
+        line.split(" [")[0].strip()
+        for line in draw_dot(o, highlight=[o, v["n"], v["b"]]).source.splitlines()
+        if "#e8590c" in line
+    ]
+    # o is n0, n is n1 and b is n3 (breadth-first from the output); tanh and + join them.
+    assert sorted(lines) == sorted(
+        ["n0", "op0", "op0 -> n0", "n1 -> op0", "n1", "op1", "op1 -> n1", "n3 -> op1", "n3"]
+    )
+
+
+# Labels never break the DOT syntax
+
+
+HOSTILE = [
+    "<b>",
+    "{c|d}",
+    '"quoted"',
+    "'single'",
+    "back\\slash",
+    "\\N \\G \\l",
+    "a\\\\b",
+    "é 漢 🙂",
+    "]; x -> y [",
+    "&amp;",
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_labels_appear_verbatim(label: str) -> None:
+    assert label_text(label) == label
+    assert draw_dot(Value(1.0, label)).pipe(format="png").startswith(PNG_MAGIC)
+
+
+printable = st.text(
+    st.characters(
+        exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"), include_characters=" "
+    ),
+    min_size=1,
+)
+
+
+@given(printable)
+def test_any_printable_label_round_trips_into_the_svg(label: str) -> None:
+    assert label_text(label) == label
+
+
+@given(st.text(min_size=1))
+def test_any_text_draws_with_unprintable_characters_shown_as_python_escapes(label: str) -> None:
+    assert label_text(label) == "".join(c if c.isprintable() else ascii(c)[1:-1] for c in label)
+
+
+# The same program draws the same picture
+
+
+def test_two_runs_of_the_same_program_write_the_same_dot_text() -> None:
+    program = (
+        "from autograd import Value, draw_dot\n"
+        "xs = [Value(float(i), f'x{i}') for i in range(6)]\n"
+        "y = (xs[0] * xs[1] + xs[2] - xs[3] / xs[4]) ** 2 + xs[5].tanh() * xs[0]\n"
+        "y.backward()\n"
+        "print(draw_dot(y, local_grads=True, color_grads=True, parameters=xs[:2]).source)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and "\tn0 [" in runs[0]
+
+
+def test_inputs_are_drawn_in_argument_order() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    assert draw_dot(a - b).source.index("n1 -> op0") < draw_dot(a - b).source.index("n2 -> op0")
+    drawn = nodes(draw_dot(a - b).pipe(format="svg"))
+    assert texts(drawn["n1"])[0] == "a" and texts(drawn["n2"])[0] == "b"
+    assert texts(nodes(draw_dot(b - a).pipe(format="svg"))["n1"])[0] == "b"
+
+
+# Large graphs
+
+
+@pytest.fixture(scope="module")
+def huge() -> Value:
+    """A 200,001-value graph: a chain of 100,000 multiply-adds."""
+    y = Value(1.0)
+    for _ in range(100_000):
+        y = y * 0.999 + 0.5
+    return y
+
+
+def test_a_huge_graph_is_refused_at_once_with_the_size_and_the_options(huge: Value) -> None:
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"more than 500 values") as refused:
+        draw_dot(huge)
+    assert time.perf_counter() - start < 0.5
+    assert "max_nodes=" in str(refused.value) and "last=500" in str(refused.value)
+    with pytest.raises(ValueError, match=r"more than 10 values"):
+        draw_dot(huge, max_nodes=10)
+
+
+def test_last_draws_the_values_nearest_the_output_of_a_huge_graph_quickly(huge: Value) -> None:
+    start = time.perf_counter()
+    svg = draw_dot(huge, last=30).pipe(format="svg")
+    assert time.perf_counter() - start < 2
+    drawn = nodes(svg)
+    assert sum(name.startswith("n") for name in drawn) == 30
+    assert any(texts(node) == ["1 more input"] for name, node in drawn.items() if name.startswith("more"))
+
+
+def test_max_nodes_none_draws_a_graph_over_the_default_limit() -> None:
+    y = autograd.sum(Value(float(i)) for i in range(600))
+    assert sum(name.startswith("n") for name in nodes(draw_dot(y, max_nodes=None).pipe(format="svg"))) == 601
+
+
+def test_draw_dot_explains_wrong_arguments() -> None:
+    with pytest.raises(TypeError, match="draws a Value, got float"):
+        draw_dot(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="at least 1"):
+        draw_dot(Value(1.0), last=0)
+
+
+# The backward pass, step by step
+
+
+def test_backward_steps_draw_one_frame_per_node_in_the_backward_order() -> None:
+    o, v = neuron()
+    steps = backward_steps(o)
+    order = list(reverse_topological(o))
+    assert len(steps) == len(order) == len(v) and list(steps.order) == order
+    for k, (node, frame) in enumerate(zip(order, steps, strict=True), 1):
+        svg = frame.pipe(format="svg", encoding="utf-8")
+        lit = [texts(g)[0] for g in nodes(svg).values() if 'stroke="#e8590c"' in ET.tostring(g).decode()]
+        assert lit[0] == node.label  # the value box, then its op if it has one
+        assert f"Step {k} of {len(order)}: " in svg
+
+
+def test_backward_steps_end_with_the_gradients_of_backward_and_leave_grad_alone() -> None:
+    o, v = neuron()
+    last = nodes(backward_steps(o)[-1].pipe(format="svg"))
+    assert all(value.grad == 0.0 for value in v.values())
+    o.backward()
+    shown = {texts(g)[0]: texts(g)[2] for name, g in last.items() if name.startswith("n")}
+    assert shown == {label: f"grad {value.grad:.4f}" for label, value in v.items()}
+
+
+@given(expressions(n_inputs=3, max_ops=8))
+def test_backward_steps_end_with_the_gradients_of_backward_on_any_expression(
+    case: tuple[Expression, list[float]],
+) -> None:
+    f, xs = case
+    y = f(*map(Value, xs))
+    graph = list(reverse_topological(y))
+    for k, value in enumerate(graph):
+        value.label = f"v{k}"
+    last = backward_steps(y, max_nodes=None)[-1].source
+    shown = dict(re.findall(r"<b>(v\d+)</b>.*?grad ([^<]*)<", last))
+    y.backward()
+    assert shown == {value.label: number(value.grad) for value in graph}
+
+
+def test_a_grad_still_summing_is_grey() -> None:
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    ab = a * b
+    ab.label = "ab"
+    y = ab + a
+    y.label = "y"
+    steps = backward_steps(y)
+    frame = [k for k, node in enumerate(steps.order) if node in (ab, y)]
+    # a hears from y first (grad 1) and from a*b later (grad -3 more): grey until then.
+    first = {texts(g)[0]: g for g in nodes(steps[frame[0]].pipe(format="svg")).values()}
+    assert texts(first["a"])[2] == "grad 1.0000" and 'fill="#737373"' in ET.tostring(first["a"]).decode()
+    last = {texts(g)[0]: g for g in nodes(steps[-1].pipe(format="svg")).values()}
+    assert texts(last["a"])[2] == "grad -2.0000" and "#737373" not in ET.tostring(last["a"]).decode()
+
+
+def test_backward_steps_show_unreached_grads_as_a_question_mark() -> None:
+    o, _ = neuron()
+    first = nodes(backward_steps(o)[0].pipe(format="svg"))
+    shown = {texts(g)[0]: texts(g)[2] for name, g in first.items() if name.startswith("n")}
+    assert shown["o"] == "grad 1.0000" and shown["n"] == "grad 0.5000" and shown["x1"] == "grad ?"
+
+
+def test_every_frame_has_the_same_layout() -> None:
+    o, _ = neuron()
+
+    def outlines(frame: graphviz.Digraph) -> list[str | None]:
+        return [
+            shape(node).get("d") or shape(node).get("points")
+            for node in nodes(frame.pipe(format="svg")).values()
+        ]
+
+    assert len({tuple(outlines(frame)) for frame in backward_steps(o)}) == 1
+
+
+def test_every_grad_fits_its_fixed_cell() -> None:
+    y = Value(1e-9, "tiny") * Value(-123456789.0, "huge") + Value(-0.5)
+    for frame in backward_steps(y):
+        run = subprocess.run([layout_program(), "-Tsvg"], input=frame.source.encode(), capture_output=True)
+        assert "too small" not in run.stderr.decode()
+
+
+def test_backward_steps_display_as_one_self_contained_html_widget() -> None:
+    o, _ = neuron()
+    steps = backward_steps(o)
+    widget = steps._repr_html_()
+    page = ET.fromstring(widget)  # well-formed: every tag closed, every attribute quoted
+    frames = [div for div in page.iter("div") if div.get("class") == "valuegrad-frame"]
+    assert len(frames) == len(steps)
+    assert [f.get("style") for f in frames] == [None] + ["display:none"] * (len(steps) - 1)
+    assert all(len(f.findall(f"{SVG}svg")) == 1 for f in frames)
+    slider = page.find(".//input")
+    assert slider is not None and (slider.get("type"), slider.get("max")) == ("range", str(len(steps) - 1))
+    assert [b.get("data-step") for b in page.iter("button")] == ["-1", "1"]
+    script = page.find("script")
+    assert script is not None and f'getElementById("{page.get("id")}")' in str(script.text)
+    ids = re.findall(r' id="([^"]*)"', widget)
+    assert ids == [page.get("id")]  # no id repeated from frame to frame
+    assert steps.html() != widget  # a second display gets its own id
+
+
+def test_backward_steps_write_their_frames_as_files(tmp_path: Path) -> None:
+    o, v = neuron()
+    paths = backward_steps(o).save(tmp_path / "steps", format="png")
+    assert [p.name for p in paths] == [f"step-{k:02d}.png" for k in range(1, len(v) + 1)]
+    assert all(p.read_bytes().startswith(PNG_MAGIC) for p in paths)
+
+
+def test_backward_steps_refuse_a_large_graph() -> None:
+    y = autograd.sum(Value(float(i)) for i in range(60))
+    with pytest.raises(ValueError, match=r"backward_steps: this graph has more than 50 values"):
+        backward_steps(y)
+    assert len(backward_steps(y, max_nodes=61)) == 61
