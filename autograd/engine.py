@@ -18,6 +18,65 @@ from .modes import MODE, anomaly_enabled, check_backward, check_forward, enable_
 from .ops import Op, is_number, real, to_float
 
 
+def _checked(data: object) -> float:
+    """``data`` as a float, or a TypeError that says what a Value accepts."""
+    if isinstance(data, Value):
+        raise TypeError(
+            "Value() takes a real number, got a Value: use value.detach() for a new leaf with the same data"
+        )
+    if not is_number(data):
+        raise TypeError(
+            f"Value() takes a real number (int, float, Fraction, Decimal or a NumPy scalar), "
+            f"got {type(data).__name__}: {data!r:.60}"
+        )
+    return to_float(data)  # type: ignore[arg-type]
+
+
+def _lift(x: object) -> Value | None:
+    """``x`` as a Value: itself, a new leaf for a number, or None for anything else."""
+    if isinstance(x, Value):
+        return x
+    return Value(to_float(x)) if is_number(x) else None  # type: ignore[arg-type]
+
+
+def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
+    """``op`` of ``parents`` (whose data are ``xs``) as a new node, recording its local derivatives
+    when grad mode is on: the hot path of the whole engine."""
+    data = op.value(*xs)
+    mode = MODE.get()
+    if mode.anomaly:
+        check_forward(op.name, data, xs)
+    if not mode.grad:
+        return Value(data)
+    return Value(data, "", parents, op.derivatives(data, *xs), op)
+
+
+def apply(op: Op, *parents: Value) -> Value:
+    """``op`` of ``parents`` as a new node."""
+    return _node(op, parents, [p.data for p in parents])
+
+
+def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float], Value]:
+    """The operator method for ``op``: ``self op other``, or ``other op self`` when reflected."""
+
+    def method(self: Value, other: Value | float) -> Any:
+        lifted = other if other.__class__ is Value else _lift(other)
+        if lifted is None:
+            return NotImplemented
+        x, y = (lifted, self) if reflected else (self, lifted)
+        return _node(op, (x, y), (x.data, y.data))
+
+    return method
+
+
+def _unary(op: Op) -> Callable[[Value], Value]:
+    def method(self: Value) -> Value:
+        return _node(op, (self,), (self.data,))
+
+    method.__doc__ = f"{op.name} of this Value, as a new node."
+    return method
+
+
 class Value:
     """A scalar in a computation graph, as in micrograd: ``data``, ``grad`` and a ``label``."""
 
@@ -76,7 +135,7 @@ class Value:
         Leaves accumulate across calls, as in PyTorch; every other node is reset first, so two
         calls give the leaves exactly twice the gradient.
         """
-        order = topological_order(self)
+        order = topological_order(self, leaves=False)
         for node in order:
             if node._parents:
                 node.grad = 0.0
@@ -105,95 +164,30 @@ class Value:
     def __neg__(self) -> Value:
         return apply(ops.NEG, self)
 
-    # The rest of the operators and methods are one table entry each (see `_binary` below the class).
-    __add__: Callable[[Value, Value | float], Value]
-    __radd__: Callable[[Value, Value | float], Value]
-    __sub__: Callable[[Value, Value | float], Value]
-    __rsub__: Callable[[Value, Value | float], Value]
-    __mul__: Callable[[Value, Value | float], Value]
-    __rmul__: Callable[[Value, Value | float], Value]
-    __truediv__: Callable[[Value, Value | float], Value]
-    __rtruediv__: Callable[[Value, Value | float], Value]
-    relu: Callable[[Value], Value]
-    tanh: Callable[[Value], Value]
-    sigmoid: Callable[[Value], Value]
-    exp: Callable[[Value], Value]
-    log: Callable[[Value], Value]
-    sqrt: Callable[[Value], Value]
-    sin: Callable[[Value], Value]
-    cos: Callable[[Value], Value]
-    abs: Callable[[Value], Value]
+    # The rest are one table entry each.
+    __add__ = _binary(ops.ADD)
+    __radd__ = _binary(ops.ADD, reflected=True)
+    __sub__ = _binary(ops.SUB)
+    __rsub__ = _binary(ops.SUB, reflected=True)
+    __mul__ = _binary(ops.MUL)
+    __rmul__ = _binary(ops.MUL, reflected=True)
+    __truediv__ = _binary(ops.DIV)
+    __rtruediv__ = _binary(ops.DIV, reflected=True)
+    relu = _unary(ops.RELU)
+    tanh = _unary(ops.TANH)
+    sigmoid = _unary(ops.SIGMOID)
+    exp = _unary(ops.EXP)
+    log = _unary(ops.LOG)
+    sqrt = _unary(ops.SQRT)
+    sin = _unary(ops.SIN)
+    cos = _unary(ops.COS)
+    abs = _unary(ops.ABS)
 
 
-def _checked(data: object) -> float:
-    """``data`` as a float, or a TypeError that says what a Value accepts."""
-    if isinstance(data, Value):
-        raise TypeError(
-            "Value() takes a real number, got a Value: use value.detach() for a new leaf with the same data"
-        )
-    if not is_number(data):
-        raise TypeError(
-            f"Value() takes a real number (int, float, Fraction, Decimal or a NumPy scalar), "
-            f"got {type(data).__name__}: {data!r:.60}"
-        )
-    return to_float(data)  # type: ignore[arg-type]
-
-
-def _lift(x: object) -> Value | None:
-    """``x`` as a Value: itself, a new leaf for a number, or None for anything else."""
-    if isinstance(x, Value):
-        return x
-    return Value(to_float(x)) if is_number(x) else None  # type: ignore[arg-type]
-
-
-def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
-    """``op`` of ``parents`` (whose data are ``xs``) as a new node, recording its local derivatives
-    when grad mode is on: the hot path of the whole engine."""
-    data = op.value(*xs)
-    mode = MODE.get()
-    if mode.anomaly:
-        check_forward(op.name, data, xs)
-    if not mode.grad:
-        return Value(data)
-    return Value(data, "", parents, op.derivatives(data, *xs), op)
-
-
-def apply(op: Op, *parents: Value) -> Value:
-    """``op`` of ``parents`` as a new node."""
-    return _node(op, parents, [p.data for p in parents])
-
-
-def _binary(op: Op, name: str) -> Callable[[Value, Value | float], Value]:
-    reflected = name.startswith("__r")
-
-    def method(self: Value, other: Value | float) -> Any:
-        lifted = other if other.__class__ is Value else _lift(other)
-        if lifted is None:
-            return NotImplemented
-        x, y = (lifted, self) if reflected else (self, lifted)
-        return _node(op, (x, y), (x.data, y.data))
-
-    method.__name__ = name
-    return method
-
-
-def _unary(op: Op) -> Callable[[Value], Value]:
-    def method(self: Value) -> Value:
-        return _node(op, (self,), (self.data,))
-
-    method.__name__ = op.name
-    method.__doc__ = f"{op.name} of this Value, as a new node."
-    return method
-
-
-for _name, _op in [("add", ops.ADD), ("sub", ops.SUB), ("mul", ops.MUL), ("truediv", ops.DIV)]:
-    setattr(Value, f"__{_name}__", _binary(_op, f"__{_name}__"))
-    setattr(Value, f"__r{_name}__", _binary(_op, f"__r{_name}__"))
-for _op in [ops.RELU, ops.TANH, ops.SIGMOID, ops.EXP, ops.LOG, ops.SQRT, ops.SIN, ops.COS, ops.ABS]:
-    setattr(Value, _op.name, _unary(_op))
-
-
-def _values(xs: list[Value | float], caller: str) -> tuple[Value, ...]:
+def _values(xs: tuple[Value | float, ...], caller: str) -> tuple[Value, ...]:
+    """``xs`` with every number lifted to a leaf, or a TypeError naming what is neither."""
+    if set(map(type, xs)) <= {Value}:  # the common case, checked at C speed
+        return xs  # type: ignore[return-value]
     lifted = tuple(map(_lift, xs))
     if None in lifted:
         wrong = xs[lifted.index(None)]
@@ -203,14 +197,14 @@ def _values(xs: list[Value | float], caller: str) -> tuple[Value, ...]:
 
 def sum(values: Iterable[Value | float]) -> Value:
     """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1."""
-    return apply(ops.SUM, *_values(list(values), "autograd.sum()"))
+    return apply(ops.SUM, *_values(tuple(values), "autograd.sum()"))
 
 
 def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value:
     """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i."""
     if len(ws) != len(xs):
         raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(ws)} and {len(xs)}")
-    return apply(ops.DOT, *_values(list(ws) + list(xs), "autograd.dot()"))
+    return apply(ops.DOT, *_values((*ws, *xs), "autograd.dot()"))
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False) -> tuple[Any, ...]:
@@ -226,13 +220,13 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad() takes Values as inputs, got {type(x).__name__}")
-    order = topological_order(output)
+    order = topological_order(output, leaves=False)
     grads: dict[Value, Any] = dict.fromkeys(order, 0.0)
     grads[output] = 1.0
     check = anomaly_enabled()
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(order):
-            if not node._parents:
+            if not node._parents:  # the output itself is a leaf
                 continue
             g = grads[node]
             # With create_graph, call the op's derivative rule again, on Values this time.
@@ -240,6 +234,6 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
             if check:
                 check_backward(node, [real(d) for d in local], real(g))
             for parent, d in zip(node._parents, local):
-                grads[parent] += d * g
+                grads[parent] = grads[parent] + d * g if parent in grads else d * g
     found = (grads.get(x, 0.0) for x in inputs)
     return tuple(Value(g) if create_graph and not isinstance(g, Value) else g for g in found)

@@ -9,11 +9,12 @@ if TYPE_CHECKING:
     from .engine import Value
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     """Every node of the graph once, each one after all of its parents (``root`` last).
 
     An iterative depth-first search: a node is expanded the first time it is popped, and pushed
-    again beneath a ``None`` marker so that it is emitted once all of its parents are.
+    again beneath a ``None`` marker so that it is emitted once all of its parents are. The backward
+    pass leaves the leaves out (``leaves=False``): they only receive gradients, in any order.
     """
     order: list[Value] = []
     expanded: set[Value] = set()
@@ -27,7 +28,7 @@ def topological_order(root: Value) -> list[Value]:
             stack.append(node)
             stack.append(None)
             for parent in node._parents:
-                if parent not in expanded:
+                if (leaves or parent._parents) and parent not in expanded:
                     stack.append(parent)
     return order
 

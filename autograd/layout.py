@@ -136,6 +136,9 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
     for tests to replace), so overriding them is all it takes.
     """
 
+    def __repr__(self) -> str:  # stable, so a notebook's saved text output does not change per run
+        return "<Drawing: display it, or read .source>"
+
     @property
     def _pipe_lines(self) -> Callable[..., bytes]:
         return _pipe_lines

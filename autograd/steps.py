@@ -57,6 +57,9 @@ class BackwardSteps:
     def __len__(self) -> int:
         return len(self.frames)
 
+    def __repr__(self) -> str:
+        return f"<BackwardSteps: {len(self)} frames>"
+
     def __getitem__(self, step: int) -> Drawing:
         return self.frames[step]
 

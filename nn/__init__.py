@@ -1,1 +1,26 @@
-"""nn"""
+"""nn: neurons, layers, MLPs, losses and optimizers on top of ``autograd``, with PyTorch's names.
+
+micrograd's demo runs unchanged with its imports swapped (``from autograd import Value``,
+``from nn import MLP``). Toy data sets live in ``nn.data``; ``python -m nn.demo`` trains one.
+"""
+
+from .io import load_into, save
+from .layers import MLP, Layer, Neuron
+from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
+from .module import Module
+from .optim import SGD, Adam
+
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "Layer",
+    "Module",
+    "Neuron",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge_loss",
+    "load_into",
+    "mse_loss",
+    "save",
+]

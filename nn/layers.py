@@ -1,0 +1,179 @@
+"""Neuron, Layer and MLP, with micrograd's signatures and a few of PyTorch's options.
+
+``MLP(2, [16, 16, 1])`` is micrograd's demo model: ReLU hidden layers, a linear last layer, weights
+drawn from uniform(-1, 1) and biases 0, for 337 parameters in all.
+
+A neuron computes ``w . x + b`` as ONE ``autograd.dot`` node, then its activation: three nodes,
+however many inputs it has, which is what makes training fast. ``fused=False`` builds micrograd's
+graph instead (one ``*`` node per weight and a chain of ``+`` nodes), which draws the arithmetic
+step by step for teaching pictures; both give the same numbers and the same gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import autograd
+from autograd import Value
+
+from .module import Module
+from .seeding import Seed, source
+
+Activation = Literal["relu", "tanh", "sigmoid", "linear"]
+Init = Literal["uniform", "kaiming_uniform"]
+
+_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
+_INITS = ("uniform", "kaiming_uniform")
+
+
+def _check_size(owner: str, name: str, size: object) -> None:
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"{owner} needs a positive whole number for {name}, got {size!r}")
+
+
+class Neuron(Module):
+    """``activation(w . x + b)`` for ``nin`` inputs; linear (no activation) when ``nonlin=False``.
+
+    ``init="uniform"`` is micrograd's: weights from uniform(-1, 1), bias 0. ``init="kaiming_uniform"``
+    is what ``torch.nn.Linear`` does: weights and bias from uniform(-1/sqrt(nin), 1/sqrt(nin)), which
+    is ``kaiming_uniform_(a=sqrt(5))``. ``seed`` is an int, a ``random.Random``, or None for Python's
+    global generator (as micrograd draws).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        *,
+        activation: Activation = "relu",
+        init: Init = "uniform",
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        _check_size("Neuron", "nin", nin)
+        if activation not in _ACTIVATIONS:
+            raise ValueError(
+                f"Neuron(activation={activation!r}) is not an activation here: choose one of "
+                f"{', '.join(map(repr, _ACTIVATIONS))}"
+            )
+        if init not in _INITS:
+            raise ValueError(
+                f"Neuron(init={init!r}) is not a weight init here: choose 'uniform' (micrograd's) "
+                f"or 'kaiming_uniform' (torch.nn.Linear's)"
+            )
+        rng = source(seed)
+        bound = 1.0 if init == "uniform" else 1.0 / math.sqrt(nin)
+        self.w = [Value(rng.uniform(-bound, bound)) for _ in range(nin)]
+        self.b = Value(0.0 if init == "uniform" else rng.uniform(-bound, bound))
+        self.activation: Activation = activation if nonlin else "linear"
+        self.fused = fused
+
+    def forward(self, x: Sequence[Value | float]) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(
+                f"{self!r} takes {len(self.w)} inputs, got {len(x)}: "
+                f"the input size must match the nin the neuron was built with"
+            )
+        if self.fused:
+            act = autograd.dot(self.w, x) + self.b
+        else:
+            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        activate = _ACTIVATIONS[self.activation]
+        return activate(act) if activate else act
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons that each see the same ``nin`` inputs; keywords go to every Neuron.
+
+    A call returns a list of ``nout`` Values, or a single Value when ``nout`` is 1 (as micrograd's).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        *,
+        nonlin: bool = True,
+        activation: Activation = "relu",
+        init: Init = "uniform",
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        _check_size("Layer", "nin", nin)
+        _check_size("Layer", "nout", nout)
+        rng = source(seed)
+        self.neurons = [
+            Neuron(nin, nonlin, activation=activation, init=init, seed=rng, fused=fused) for _ in range(nout)
+        ]
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Every neuron's output, as a list even for one neuron."""
+        inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # one leaf per number, shared
+        return [n.forward(inputs) for n in self.neurons]
+
+    def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def __repr__(self) -> str:
+        n = self.neurons[0]
+        return f"Layer({len(n.w)}, {len(self.neurons)}, activation={n.activation!r})"
+
+
+class MLP(Module):
+    """Layers of sizes ``nouts`` on ``nin`` inputs: ``activation`` on every hidden layer, the last linear.
+
+    A call on a list of numbers or Values returns a Value when the last layer has one output, else a
+    list. A hidden layer of width 1 works (micrograd's would pass a bare Value to the next layer).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        *,
+        activation: Activation = "relu",
+        init: Init = "uniform",
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"MLP needs a list of layer sizes such as MLP(2, [16, 16, 1]), got {nouts!r}")
+        _check_size("MLP", "nin", nin)
+        for i, nout in enumerate(nouts):
+            _check_size("MLP", f"nouts[{i}]", nout)
+        rng = source(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                nonlin=i != len(nouts) - 1,
+                activation=activation,
+                init=init,
+                seed=rng,
+                fused=fused,
+            )
+            for i in range(len(nouts))
+        ]
+        self.activation = activation
+
+    def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        for layer in self.layers:
+            x = out = layer.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def __repr__(self) -> str:
+        nin = len(self.layers[0].neurons[0].w)
+        nouts = [len(layer.neurons) for layer in self.layers]
+        return f"MLP({nin}, {nouts}, activation={self.activation!r})"

@@ -1,0 +1,66 @@
+"""python -m nn.demo, end to end in a temporary folder; and micrograd's result: 100% on moons."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import nn
+from nn import MLP
+from nn.demo import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_demo_writes_its_pictures_and_model(tmp_path: Path) -> None:
+    out = tmp_path / "pictures"
+    result = subprocess.run(
+        [sys.executable, "-m", "nn.demo", "--steps", "3", "--out", str(out), "--hidden", "4", "--seed", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "moons, MLP(2, [4, 1], activation='relu'), 3 steps" in result.stdout
+    assert "final accuracy" in result.stdout
+    assert len(result.stderr) < 500  # no progress bar when stderr is not a terminal
+    assert sorted(p.name for p in out.iterdir()) == [
+        "decision_boundary.png",
+        "loss.png",
+        "model.json",
+        "neuron.svg",
+    ]
+    for png in ["decision_boundary.png", "loss.png"]:
+        assert (out / png).read_bytes().startswith(PNG_MAGIC)
+    svg = ET.parse(out / "neuron.svg").getroot()
+    texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"w.0", "w.1", "b", "x.0", "x.1", "out", "*", "+", "relu"} <= texts
+    saved = json.loads((out / "model.json").read_text())
+    assert len(saved) == len(MLP(2, [4, 1]).parameters())
+
+
+@pytest.mark.parametrize("dataset", ["circles", "xor", "spirals"])
+def test_every_data_set_runs(tmp_path: Path, dataset: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--steps", "2", "--hidden", "3", "--dataset", dataset, "--out", str(tmp_path)])
+    assert capsys.readouterr().out.startswith(f"{dataset}, ")
+    nn.load_into(MLP(2, [3, 1]), tmp_path / "model.json")
+
+
+def test_bad_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--steps", "0"])
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_the_full_demo_reaches_100_percent_on_moons_as_micrograds_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "moons, MLP(2, [16, 16, 1], activation='relu'), 100 steps" in out
+    assert "final accuracy 100%" in out

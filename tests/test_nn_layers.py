@@ -1,0 +1,130 @@
+"""Neuron, Layer and MLP: micrograd's signatures and numbers, PyTorch's init, and the n-ary neuron
+against micrograd's graph."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, grad
+from nn import MLP, Layer, Neuron
+
+
+def test_micrograds_demo_model_has_337_parameters() -> None:
+    assert len(MLP(2, [16, 16, 1]).parameters()) == 337
+
+
+def test_a_call_returns_a_value_for_one_output_and_a_list_for_several() -> None:
+    assert isinstance(MLP(3, [4, 1], seed=0)([1.0, Value(2.0), 3]), Value)
+    out = MLP(3, [4, 2], seed=0)([1.0, 2.0, 3.0])
+    assert isinstance(out, list)
+    assert len(out) == 2
+    assert isinstance(Layer(3, 1, seed=0)([1.0, 2.0, 3.0]), Value)
+
+
+def test_a_hidden_layer_of_width_one_works() -> None:
+    model = MLP(2, [1, 1, 3], seed=0)
+    assert len(model([0.5, -1.0])) == 3
+
+
+def test_micrograds_layout_relu_hidden_layers_linear_output_uniform_weights_zero_bias() -> None:
+    model = MLP(2, [16, 16, 1], seed=0)
+    assert [n.activation for layer in model.layers for n in layer.neurons[:1]] == ["relu", "relu", "linear"]
+    assert all(-1 <= w.data <= 1 for layer in model.layers for n in layer.neurons for w in n.w)
+    assert all(n.b.data == 0 for layer in model.layers for n in layer.neurons)
+
+
+def test_after_random_seed_the_weights_are_micrograds() -> None:
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    random.seed(1337)
+    theirs = [p.data for p in micrograd_nn.MLP(2, [16, 16, 1]).parameters()]
+    random.seed(1337)
+    assert [p.data for p in MLP(2, [16, 16, 1]).parameters()] == theirs
+
+
+def test_the_same_seed_builds_the_same_model_and_a_shared_generator_continues() -> None:
+    assert MLP(2, [4, 1], seed=7).state_dict() == MLP(2, [4, 1], seed=7).state_dict()
+    assert MLP(2, [4, 1], seed=7).state_dict() != MLP(2, [4, 1], seed=8).state_dict()
+    rng = random.Random(7)
+    assert Neuron(2, seed=rng).state_dict() != Neuron(2, seed=rng).state_dict()
+
+
+def test_kaiming_uniform_is_torch_linears_bound() -> None:
+    torch = pytest.importorskip("torch")
+    nin = 9
+    # torch.nn.Linear: kaiming_uniform_(a=sqrt(5)), bound = gain * sqrt(3 / fan_in)
+    bound = torch.nn.init.calculate_gain("leaky_relu", math.sqrt(5)) * math.sqrt(3 / nin)
+    layer = Layer(nin, 200, init="kaiming_uniform", seed=0)
+    weights = [w.data for n in layer.neurons for w in n.w]
+    biases = [n.b.data for n in layer.neurons]
+    for drawn in (weights, biases):
+        assert max(map(abs, drawn)) <= bound
+        assert max(map(abs, drawn)) > 0.95 * bound  # uniform over the whole interval
+    assert min(weights) < 0 < max(weights)
+
+
+@pytest.mark.parametrize(
+    ("activation", "f"),
+    [
+        ("relu", lambda z: max(z, 0.0)),
+        ("tanh", math.tanh),
+        ("sigmoid", lambda z: 1 / (1 + math.exp(-z))),
+        ("linear", lambda z: z),
+    ],
+)
+def test_a_neuron_is_its_activation_of_w_dot_x_plus_b(activation: str, f: object) -> None:
+    n = Neuron(3, activation=activation, init="kaiming_uniform", seed=1)  # type: ignore[arg-type]
+    x = [0.5, -2.0, 1.5]
+    z = sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data
+    assert n(x).data == pytest.approx(f(z))  # type: ignore[operator]
+
+
+def test_nonlin_false_is_linear_whatever_the_activation() -> None:
+    assert Neuron(2, nonlin=False, activation="tanh").activation == "linear"
+
+
+@given(st.lists(st.floats(-3, 3), min_size=2, max_size=2), st.sampled_from(["relu", "tanh", "sigmoid"]))
+def test_the_dot_neuron_and_micrograds_graph_agree_on_values_and_gradients(x: list[float], act: str) -> None:
+    fused = MLP(2, [4, 3, 1], activation=act, seed=3)  # type: ignore[arg-type]
+    spelled_out = MLP(2, [4, 3, 1], activation=act, seed=3, fused=False)  # type: ignore[arg-type]
+    xs = [Value(v) for v in x]
+    a, b = fused(xs), spelled_out(xs)
+    assert a.data == pytest.approx(b.data, rel=1e-12, abs=1e-12)
+    ga = grad(a, [*fused.parameters(), *xs])
+    gb = grad(b, [*spelled_out.parameters(), *xs])
+    assert ga == pytest.approx(gb, rel=1e-12, abs=1e-12)
+
+
+def test_the_dot_neuron_is_three_nodes_and_micrograds_one_per_multiply() -> None:
+    def ops(v: Value) -> list[str]:
+        return [v.op, *(op for p in v.parents for op in ops(p))]
+
+    x = [1.0, 2.0, 3.0]
+    assert [op for op in ops(Neuron(3, seed=0)(x)) if op] == ["relu", "+", "dot"]
+    assert sorted(op for op in ops(Neuron(3, seed=0, fused=False)(x)) if op) == ["*"] * 3 + ["+"] * 3 + [
+        "relu"
+    ]
+
+
+def test_reprs_read_like_the_constructor() -> None:
+    assert repr(MLP(2, [16, 1], seed=0)) == "MLP(2, [16, 1], activation='relu')"
+    assert repr(Layer(2, 3, activation="tanh", seed=0)) == "Layer(2, 3, activation='tanh')"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: MLP(2, 16), r"list of layer sizes such as MLP\(2, \[16, 16, 1\]\)"),
+        (lambda: MLP(2, [16, 0]), r"positive whole number for nouts\[1\], got 0"),
+        (lambda: Neuron(2, activation="gelu"), "choose one of 'relu', 'tanh', 'sigmoid', 'linear'"),
+        (lambda: Neuron(2, init="xavier"), "choose 'uniform'"),
+        (lambda: MLP(3, [2], seed=0)([1.0, 2.0]), r"Neuron\(3, activation='linear'\) takes 3 inputs, got 2"),
+    ],
+)
+def test_mistakes_are_explained(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()  # type: ignore[operator]
