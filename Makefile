@@ -30,7 +30,8 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install -qq '.[bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_nn.py
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install -qq -e '.[notebooks]'

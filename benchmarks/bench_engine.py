@@ -9,17 +9,15 @@ medians, so that a noisy shared machine slows both sides alike.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import random
-import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 import micrograd.engine
+from timing import alternate
 
 from autograd import Value
 
@@ -79,22 +77,6 @@ def training_step(value: Any, model: MLP, xs: list[list[float]], ys: list[float]
     for p in model.parameters():
         p.data -= 0.05 * p.grad
     return float(loss.data)
-
-
-def alternate(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median seconds per call of each contender, calling them in turn `rounds` times.
-
-    Each call's time includes collecting its own garbage (micrograd's closures make every node a
-    cycle), so that no contender pays for another's.
-    """
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, run in contenders.items():
-            start = time.perf_counter()
-            run()
-            gc.collect()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def bytes_per_node(value: Any, n: int = 100_000) -> float:

@@ -12,20 +12,17 @@ squared parameters, backward, SGD with micrograd's falling learning rate. Four c
   all: the floor for pure Python.
 
 All four start from the same weights, so they must compute the same losses step after step (the
-script checks). Runs alternate between the contenders, each step starts after a garbage collection,
-and the table reports medians, so that a noisy shared machine slows every contender alike.
+script checks). Runs alternate between the contenders (see ``timing.alternate``), and the table
+reports medians, so that a noisy shared machine slows every contender alike.
 
     python benchmarks/bench_nn.py   (or `make bench`, which installs micrograd==0.1.0 first)
 """
 
 from __future__ import annotations
 
-import gc
 import math
 import random
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from operator import mul
 from typing import Any
@@ -39,6 +36,8 @@ try:
     import micrograd.nn
 except ImportError:
     sys.exit("bench_nn needs micrograd 0.1.0: run `make bench`, or `pip install micrograd==0.1.0`")
+
+from timing import alternate
 
 import autograd
 
@@ -116,19 +115,16 @@ def by_hand(model: MLP, data: Data) -> Step:
             score = a[0]
             right += (label > 0) == (score > 0)
             margin = 1 - label * score
-            if margin <= 0:
-                continue  # relu(margin) is 0 here, and so is its gradient
-            loss += margin * scale
-            # backward: d is d loss / d (this layer's output)
-            d = [-label * scale]
+            loss += max(margin, 0.0) * scale
+            # backward, dense as a graph's is: d is d loss / d (this layer's output)
+            d = [-label * scale if margin > 0 else 0.0]
             for i in range(last, -1, -1):
                 a = inputs[i]
                 back = [0.0] * len(a)
                 for j, dj in enumerate(d):
-                    if dj:
-                        gW[i][j] = [g + dj * ak for g, ak in zip(gW[i][j], a)]
-                        gB[i][j] += dj
-                        back = [bk + dj * w for bk, w in zip(back, W[i][j])]
+                    gW[i][j] = [g + dj * ak for g, ak in zip(gW[i][j], a)]
+                    gB[i][j] += dj
+                    back = [bk + dj * w for bk, w in zip(back, W[i][j])]
                 d = [bk if ak > 0 else 0.0 for bk, ak in zip(back, a)]  # through the relu before
         learning_rate = 1.0 - 0.9 * k / 100
         for i in range(len(W)):
@@ -157,20 +153,16 @@ def contenders() -> dict[str, Step]:
     }
 
 
-def main(rounds: int = 7, fast_steps: int = 5) -> None:
-    """Print the per-step medians as a Markdown table: ``rounds`` rounds, each running micrograd for
-    one step and every other contender for ``fast_steps`` steps."""
+def recorded(step: Step, history: list[tuple[float, float]]) -> Callable[[], None]:
+    """A call that takes the next step and keeps its loss and accuracy in ``history``."""
+    return lambda: history.append(step(len(history)))
+
+
+def main(rounds: int = 7) -> None:
+    """Print the per-step medians as a Markdown table, each contender taking one step per round."""
     steps = contenders()
-    times: dict[str, list[float]] = {name: [] for name in steps}
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
-    for _ in range(rounds):
-        for name, step in steps.items():
-            for _ in range(1 if name.startswith("micrograd") else fast_steps):
-                gc.collect()
-                start = time.perf_counter()
-                result = step(len(results[name]))
-                times[name].append(time.perf_counter() - start)
-                results[name].append(result)
+    medians = alternate({name: recorded(step, results[name]) for name, step in steps.items()}, rounds)
     reference = results["micrograd 0.1.0, its demo loop"]
     for name, history in results.items():
         for k, ((loss, accuracy), (expected, expected_accuracy)) in enumerate(zip(history, reference)):
@@ -179,15 +171,14 @@ def main(rounds: int = 7, fast_steps: int = 5) -> None:
                     f"{name} computed loss {loss!r} and accuracy {accuracy} at step {k}; "
                     f"micrograd {expected!r} and {expected_accuracy}"
                 )
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
     micrograd_time = medians["micrograd 0.1.0, its demo loop"]
     floor = medians["hand-written floats, no graph (the floor)"]
-    print(f"One training step of micrograd's demo (medians of {rounds} alternating rounds):\n")
+    print(f"nn: one training step of micrograd's demo (median of {rounds} alternating runs)\n")
     print("| contender | ms per step | speed-up over micrograd | time / floor |")
     print("| --- | ---: | ---: | ---: |")
     for name, median in medians.items():
         print(f"| {name} | {median * 1e3:.1f} | {micrograd_time / median:.0f}x | {median / floor:.2f}x |")
-    print(f"\nAll contenders computed the same loss and accuracy at each of the first {rounds} steps.")
+    print(f"\nAll contenders computed the same loss and accuracy at each of the {rounds} steps.")
 
 
 if __name__ == "__main__":
