@@ -146,12 +146,13 @@ SUB = Op("-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0))
 MUL = Op("*", mul, lambda out, x, y: (y, x))
 DIV = Op("/", divide, lambda out, x, y: (_div(1.0, y), -_div(out, y)))
 NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,))
-# PyTorch's conventions where the formulas give 0 * inf: d/dx x^0 = 0, and d/dy 0^y = 0 for y >= 0.
+# PyTorch's values where the formulas give 0 * inf or 0 * nan: d/dx x^0 = 0 at x = 0 or nan, and
+# d/dy 0^y = 0 for y >= 0. Elsewhere the formula, so that second derivatives stay right.
 POW = Op(
     "**",
     power,
     lambda out, x, y: (
-        0.0 if real(y) == 0 else y * _pow(x, y - 1),
+        0.0 if real(y) == 0 and not abs(real(x)) > 0 else y * _pow(x, y - 1),  # x is 0 or nan
         0.0 if real(x) == 0 and real(y) >= 0 else out * _log(x),
     ),
 )
