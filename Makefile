@@ -29,7 +29,7 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -m "not notebooks" -q
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install -qq '.[bench]'
+	$(BIN)/python -m pip install -qq -e '.[bench]'
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_nn.py
 

@@ -184,7 +184,7 @@ def _value_label(node: Value, scene: Scene) -> str:
     if g is None or node in scene.pending:
         grad = f'<font color="grey45"><i>{grad}</i></font>'
     size = f' fixedsize="true" width="{scene.grad_width}" height="28"' if scene.grad_width else ""
-    cells = [f"<td><b>{text(node.label)}</b></td>"] if node.label else []
+    cells = [f"<td><b>{text(str(node.label))}</b></td>"] if node.label else []
     cells += [f"<td>data {number(node.data)}</td>", f"<td{size}>{grad}</td>"]
     return f"<{TABLE.format('<vr/>'.join(cells))}>"
 

@@ -1,0 +1,212 @@
+"""Gradient checks: reverse-mode derivatives against central differences, as in PyTorch's gradcheck.
+
+``gradcheck`` compares each d f / d x_i from ``grad`` with (f(x + eps e_i) - f(x - eps e_i)) / 2 eps.
+``gradgradcheck`` compares each d2 f / dx_i dx_j from ``grad(..., create_graph=True)`` with central
+differences of the first reverse-mode gradient. A failed check raises ``GradcheckError``, whose message is
+a table of every derivative compared, so a learner sees at once which input is wrong and by how much.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .engine import Value, grad
+from .graph import topological_order
+from .modes import enable_grad
+
+EPS = 1e-6
+ATOL = 1e-5
+RTOL = 1e-3
+
+OK = "ok"
+MISMATCH = "MISMATCH"
+KINK = "not differentiable"
+NOT_FINITE = "not finite"
+
+_EXPLANATIONS = {
+    MISMATCH: "the analytical derivative is wrong: check the derivative rules, and look for .data or "
+    "float() inside f, which cut the graph",
+    KINK: "f has a kink within eps of this point (relu or abs at 0, or a branch on .data), where "
+    "the derivative is only a convention: check at another point",
+    NOT_FINITE: "f or its derivative is inf or nan at this point or within eps of it: check inside "
+    "the domain of every op (no log or sqrt of a negative, no division by zero)",
+}
+
+Inputs = Sequence[Value | float] | Value | float
+
+
+class GradcheckError(AssertionError):
+    """A gradient check failed. An AssertionError, so pytest shows the table as the failure."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One derivative compared: which inputs (``"0"``, or ``"0, 1"`` for d2/dx0 dx1) at which values."""
+
+    inputs: str
+    values: str
+    numerical: float
+    analytical: float
+    verdict: str
+
+
+def gradcheck(
+    f: Callable[..., Value],
+    inputs: Inputs,
+    *,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+    raise_exception: bool = True,
+) -> bool:
+    """Whether d f / d x_i from reverse mode agrees with central differences for every input.
+
+    ``f`` takes ``len(inputs)`` Values and returns a Value; ``inputs`` are numbers or Values (only
+    their data is used). Agreement means |analytical - numerical| <= atol + rtol |numerical|. When
+    they disagree this raises ``GradcheckError`` with a table of every input, or returns False
+    when ``raise_exception`` is False. A kink or an inf or nan within eps is reported as such.
+    """
+    x = _point(inputs)
+    leaves, out = _evaluate(f, x)
+    analytical = grad(out, leaves)
+    judge = _Judge(eps, atol, rtol, _at_kink(out), finite=True)
+    rows = []
+    for i, xi in enumerate(x):
+        minus, plus = (_evaluate(f, _shifted(x, i, step))[1].data for step in (-eps, eps))
+        numerical, verdict = judge.verdict(minus, out.data, plus, analytical[i])
+        rows.append(_Row(str(i), _number(xi), numerical, analytical[i], verdict))
+    return _report("gradcheck", "reverse-mode gradients", rows, judge, raise_exception)
+
+
+def gradgradcheck(
+    f: Callable[..., Value],
+    inputs: Inputs,
+    *,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+    raise_exception: bool = True,
+) -> bool:
+    """Whether the second derivatives d2 f / dx_i dx_j agree with central differences of the gradient.
+
+    The analytical side differentiates ``grad(f(x), x, create_graph=True)`` once more; the numerical
+    side is (g(x + eps e_j) - g(x - eps e_j)) / 2 eps for the reverse-mode gradient g. Arguments,
+    agreement and the report are as in ``gradcheck``.
+    """
+    x = _point(inputs)
+    leaves, out = _evaluate(f, x)
+    first = grad(out, leaves, create_graph=True)
+    hessian = [grad(g, leaves) for g in first]
+    shifted = [[_gradient(f, _shifted(x, j, step)) for step in (-eps, eps)] for j in range(len(x))]
+    judge = _Judge(eps, atol, rtol, _at_kink(out), finite=math.isfinite(out.data))
+    rows = []
+    for i, gi in enumerate(first):
+        for j, (minus, plus) in enumerate(shifted):
+            numerical, verdict = judge.verdict(minus[i], gi.data, plus[i], hessian[i][j])
+            values = f"{_number(x[i])}, {_number(x[j])}"
+            rows.append(_Row(f"{i}, {j}", values, numerical, hessian[i][j], verdict))
+    return _report("gradgradcheck", "second derivatives", rows, judge, raise_exception)
+
+
+def _point(inputs: Inputs) -> list[float]:
+    """The numbers to check at: one input, or a sequence of them, each a number or a Value."""
+    many = inputs if isinstance(inputs, Iterable) else [inputs]
+    return [x.data if isinstance(x, Value) else Value(x).data for x in many]
+
+
+def _evaluate(f: Callable[..., Value], x: Sequence[float]) -> tuple[list[Value], Value]:
+    """Fresh leaves holding ``x``, and ``f`` of them (recorded even inside ``no_grad()``)."""
+    leaves = [Value(xi) for xi in x]
+    with enable_grad():
+        out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(
+            f"the function being checked must return a Value, got {type(out).__name__}: "
+            f"build its result from its input Values with Value operations"
+        )
+    return leaves, out
+
+
+def _gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, ...]:
+    leaves, out = _evaluate(f, x)
+    return grad(out, leaves)
+
+
+def _shifted(x: Sequence[float], i: int, step: float) -> list[float]:
+    return [xj + step if j == i else xj for j, xj in enumerate(x)]
+
+
+def _at_kink(out: Value) -> bool:
+    """Whether some relu or abs of the graph has its argument exactly at 0, where it has no derivative."""
+    return any(node.op in ("relu", "abs") and node.parents[0].data == 0 for node in topological_order(out))
+
+
+@dataclass(frozen=True, slots=True)
+class _Judge:
+    """Verdicts on derivatives at one point: the step and tolerances, and what f's graph shows there."""
+
+    eps: float
+    atol: float
+    rtol: float
+    kink: bool  # a relu or abs of the graph has its argument exactly at 0
+    finite: bool  # f's value is finite
+
+    def close(self, a: float, b: float) -> bool:
+        return abs(a - b) <= self.atol + self.rtol * abs(b)
+
+    def verdict(self, minus: float, mid: float, plus: float, analytical: float) -> tuple[float, str]:
+        """The central difference of phi from phi(-eps), phi(0), phi(eps), and the verdict on ``analytical``.
+
+        A kink shows as one-sided differences that disagree. The verdict is ``KINK`` there when a relu
+        or abs sits exactly at 0, or when central differences disagree with an analytical value that is
+        one of the one-sided derivatives or between them (a subgradient).
+        """
+        numerical = (plus - minus) / (2 * self.eps)
+        if not (self.finite and all(map(math.isfinite, (minus, mid, plus, analytical)))):
+            return numerical, NOT_FINITE
+        left, right = (mid - minus) / self.eps, (plus - mid) / self.eps
+        agree = self.close(analytical, numerical)
+        smooth = self.close(left, right)
+        between = min(left, right) <= analytical <= max(left, right) or any(
+            self.close(analytical, side) for side in (left, right)
+        )
+        if (self.kink and not (agree and smooth)) or (not agree and not smooth and between):
+            return numerical, KINK
+        return numerical, OK if agree else MISMATCH
+
+
+def _number(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _report(check: str, what: str, rows: list[_Row], judge: _Judge, raise_exception: bool) -> bool:
+    failed = [row for row in rows if row.verdict != OK]
+    if not failed:
+        return True
+    if not raise_exception:
+        return False
+    header = (
+        f"{check} failed for {len(failed)} of {len(rows)} derivatives: {what} against central "
+        f"differences (eps={judge.eps:g}, atol={judge.atol:g}, rtol={judge.rtol:g})"
+    )
+    notes = [
+        f"{verdict}: {_EXPLANATIONS[verdict]}"
+        for verdict in _EXPLANATIONS
+        if any(r.verdict == verdict for r in rows)
+    ]
+    raise GradcheckError("\n".join([header, *_table(rows), *notes]))
+
+
+def _table(rows: list[_Row]) -> list[str]:
+    """The rows as aligned text: input, value, numerical, analytical, absolute and relative error, verdict."""
+    head = ["input", "value", "numerical", "analytical", "abs error", "rel error", "verdict"]
+    cells = [head]
+    for row in rows:
+        error = abs(row.analytical - row.numerical)
+        relative = error / abs(row.numerical) if row.numerical else (0.0 if error == 0 else math.inf)
+        numbers = (row.numerical, row.analytical, error, relative)
+        cells.append([row.inputs, row.values, *map(_number, numbers), row.verdict])
+    widths = [max(len(line[k]) for line in cells) for k in range(len(head))]
+    return ["  ".join(c.rjust(w) for c, w in zip(line[:-1], widths)) + "  " + line[-1] for line in cells]

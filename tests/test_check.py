@@ -1,0 +1,208 @@
+"""gradcheck, gradgradcheck and the strategies of autograd.testing: what a user sees.
+
+The buggy functions here are the classic mistakes: ``.data`` inside a graph, and a derivative rule
+that reads floats, so that its own derivative is lost.
+"""
+
+import importlib
+import sys
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from hypothesis.vendor.pretty import pretty
+
+import autograd
+from autograd import Value, gradcheck, gradgradcheck, no_grad
+from autograd.check import GradcheckError
+from autograd.engine import apply
+from autograd.ops import Op, real
+from autograd.testing import (
+    OPS,
+    Expression,
+    Step,
+    assert_gradients_close,
+    expressions,
+    op_inputs,
+    values,
+)
+
+# A cube whose derivative rule reads the float inside its input: right first derivative, but the
+# derivative of that derivative is lost, as a student's new op might do.
+CUBE = Op("cube", lambda x: x**3, lambda out, x: (3 * real(x) ** 2,))
+
+
+def cube(x: Value) -> Value:
+    return apply(CUBE, x)
+
+
+def verdicts(error: GradcheckError, rows: int) -> list[str]:
+    """The last column of the table in the message (its rows follow the summary and the header)."""
+    return [line.rsplit("  ", 1)[1] for line in str(error).splitlines()[2 : 2 + rows]]
+
+
+def test_using_data_inside_the_graph_is_caught_with_a_table() -> None:
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(lambda x: x * Value(x.data), [1.5])
+    assert str(failure.value).splitlines() == [
+        "gradcheck failed for 1 of 1 derivatives: reverse-mode gradients against central differences "
+        "(eps=1e-06, atol=1e-05, rtol=0.001)",
+        "input  value  numerical  analytical  abs error  rel error  verdict",
+        "    0    1.5          3         1.5        1.5        0.5  MISMATCH",
+        "MISMATCH: the analytical derivative is wrong: check the derivative rules, and look for .data or "
+        "float() inside f, which cut the graph",
+    ]
+    assert isinstance(failure.value, AssertionError)
+
+
+def test_without_raising_a_failed_check_returns_false() -> None:
+    assert gradcheck(lambda x: x * Value(x.data), [1.5], raise_exception=False) is False
+    assert gradgradcheck(cube, [1.5], raise_exception=False) is False
+
+
+def test_the_table_points_at_the_wrong_input() -> None:
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(lambda x, y: x * y + y * Value(x.data), [2.0, 3.0])
+    rows = [line.split() for line in str(failure.value).splitlines()[2:4]]
+    assert [row[:4] + row[-1:] for row in rows] == [
+        ["0", "2", "6", "3", "MISMATCH"],
+        ["1", "3", "4", "4", "ok"],
+    ]
+
+
+def test_correct_functions_pass_with_numbers_values_or_one_input() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return (x * y).tanh() + (1 + x**2).log()
+
+    assert gradcheck(f, [0.5, -1.25])
+    assert gradcheck(f, (Value(0.5), 2))
+    assert gradgradcheck(f, [0.5, -1.25])
+    assert gradcheck(Value.sin, 0.25)
+    assert gradgradcheck(Value.exp, Value(0.25))
+    with no_grad():
+        assert gradcheck(f, [0.5, -1.25])
+
+
+def test_gradgradcheck_catches_a_derivative_rule_that_reads_floats() -> None:
+    assert gradcheck(cube, [1.5])
+    with pytest.raises(GradcheckError) as failure:
+        gradgradcheck(cube, [1.5])
+    row = str(failure.value).splitlines()[2]
+    assert " ".join(row.split()) == "0, 0 1.5, 1.5 9 0 9 1 MISMATCH"
+
+
+def test_gradgradcheck_compares_every_mixed_derivative() -> None:
+    # d/dx (x y) is read as a float y: d2/dx dy is lost, while d2/dy dx = d/dx x survives.
+    times = Op("times", lambda x, y: x * y, lambda out, x, y: (real(y), x))
+    with pytest.raises(GradcheckError) as failure:
+        gradgradcheck(lambda x, y: apply(times, x, y), [2.0, 3.0])
+    assert verdicts(failure.value, 4) == ["ok", "MISMATCH", "ok", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (Value.relu, 0.0),
+        (abs, 0.0),
+        (Value.relu, 3e-7),  # within eps of the kink
+        (lambda x: x if x.data > 0 else -2 * x, 0.0),  # a kink of the user's own, through a branch
+    ],
+)
+def test_kinks_are_reported_as_not_differentiable(f: Callable[..., Value], x: float) -> None:
+    for check in (gradcheck, gradgradcheck):
+        with pytest.raises(GradcheckError, match="not differentiable: f has a kink"):
+            check(f, [x])
+
+
+def test_a_kink_is_reported_only_for_the_inputs_it_affects() -> None:
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(lambda x, y: (x - 1).abs() * y, [1.0, 2.0])
+    assert verdicts(failure.value, 2) == ["not differentiable", "ok"]
+    assert gradcheck(lambda x: x.relu() * x, [0.0])  # differentiable at 0, though relu is not
+
+
+@pytest.mark.parametrize(("f", "x"), [(Value.log, -1.0), (Value.sqrt, 0.0), (lambda x: 1 / x, 0.0)])
+def test_non_finite_values_are_reported_as_such(f: Callable[..., Value], x: float) -> None:
+    for check in (gradcheck, gradgradcheck):
+        with pytest.raises(GradcheckError, match="not finite: f or its derivative is inf or nan"):
+            check(f, [x])
+
+
+def test_the_function_must_return_a_value() -> None:
+    with pytest.raises(TypeError, match="must return a Value, got float"):
+        gradcheck(lambda x: x.data * 2, [1.0])
+
+
+def test_assert_gradients_close_checks_first_and_second_derivatives() -> None:
+    assert_gradients_close(Value.tanh, [0.5])
+    with pytest.raises(GradcheckError, match="gradcheck failed"):
+        assert_gradients_close(lambda x: x * Value(x.data), [1.5])
+    with pytest.raises(GradcheckError, match="gradgradcheck failed"):
+        assert_gradients_close(cube, [1.5])
+    assert_gradients_close(cube, [1.5], second_order=False)
+
+
+def test_an_expression_reads_as_source() -> None:
+    f = Expression(
+        2,
+        (
+            Step("*", (0, 1)),
+            Step("tanh", (2,)),
+            Step("**2", (0,)),
+            Step("+", (1.0, 4)),
+            Step("log", (5,)),
+            Step("+", (3, 6)),
+        ),
+    )
+    assert repr(f) == "lambda x0, x1: tanh(x0 * x1) + log(1 + x0**2)"
+    shared = Expression(2, (Step("*", (0, 1)), Step("sin", (2,)), Step("-", (2, 3)), Step("neg", (4,))))
+    assert repr(shared) == "lambda x0, x1: -((t0 := x0 * x1) - sin(t0))"
+    powers = Expression(
+        1, (Step("-", (0, 2.0)), Step("**", (0.5, 1)), Step("**-1", (2,)), Step("dot", (0, 3, 1, 0)))
+    )
+    assert repr(powers) == "lambda x0: dot([x0, (0.5**(t0 := x0 - 2))**-1], [t0, x0])"
+
+
+def test_hypothesis_prints_an_expression_as_its_source() -> None:
+    f = Expression(1, (Step("tanh", (0,)),))
+    assert pretty((f, [0.5])) == "(lambda x0: tanh(x0), [0.5])"
+
+
+# The repr as Python: each function f(x) stands for x.f().
+NAMESPACE = {
+    name: getattr(Value, name) for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos")
+}
+NAMESPACE |= {"sum": autograd.sum, "dot": autograd.dot}
+
+
+@given(expressions(n_inputs=3, max_ops=20))
+def test_the_repr_of_every_expression_is_its_source(graph: tuple[Expression, list[float]]) -> None:
+    f, xs = graph
+    again = eval(repr(f), NAMESPACE)
+    assert again(*map(Value, xs)).data == f(*map(Value, xs)).data
+
+
+@given(expressions(n_inputs=1, ops=["tanh", "*"]))
+def test_expressions_use_only_the_ops_asked_for(graph: tuple[Expression, list[float]]) -> None:
+    f, _ = graph
+    assert {step.op for step in f.steps} <= {"tanh", "*"}
+
+
+@given(values(-2, 2))
+def test_values_are_leaves(x: Value) -> None:
+    assert not x.parents and -2 <= x.data <= 2
+
+
+def test_unknown_op_names_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"ops must be names from autograd\.testing\.OPS"):
+        op_inputs("softplus")
+    with pytest.raises(ValueError, match=r"got \('tanh', 'softplus'\)"):
+        expressions(ops=["tanh", "softplus"])
+    assert "tanh" in OPS
+
+
+def test_testing_names_the_extra_when_hypothesis_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "hypothesis", None)
+    monkeypatch.delitem(sys.modules, "autograd.testing")
+    with pytest.raises(ImportError, match=r"pip install 'valuegrad\[hypothesis\]'"):
+        importlib.import_module("autograd.testing")
