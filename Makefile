@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint fuzz bench notebooks clean
 
@@ -10,14 +9,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -qq -e '.[test]'
-	touch $(STAMP)
+# $(VENV)/.installed-X: the project installed (editable) with its extra X.
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -qq -e '.[$*]'
+	touch $@
 
-demo: $(STAMP)
+demo: $(VENV)/.installed-demo
 	$(BIN)/python -m nn.demo
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check autograd nn tests benchmarks
 	$(BIN)/ruff format --check autograd nn tests benchmarks
 	$(BIN)/mypy
@@ -25,16 +25,14 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
-fuzz: $(STAMP)
+fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -m "not notebooks" -q
 
-bench: $(STAMP)
-	$(BIN)/python -m pip install -qq -e '.[bench]'
+bench: $(VENV)/.installed-bench $(VENV)/.installed-demo
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_nn.py
 
-notebooks: $(STAMP)
-	$(BIN)/python -m pip install -qq -e '.[notebooks]'
+notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks
 
 clean:

@@ -87,11 +87,13 @@ def plot_decision_boundary(model: MLP, data: Dataset, path: Path) -> None:
 def plot_loss(history: list[tuple[float, float]], path: Path) -> None:
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.subplots()
-    ax.plot([loss for loss, _ in history], color="tab:blue")
-    ax.set(xlabel="step", ylabel="loss (hinge + L2)", yscale="log", title="training")
+    ax.plot([loss for loss, _ in history], color="tab:blue", label="loss (hinge + L2)")
+    ax.set(xlabel="step", yscale="log", title="training")
+    ax.set_ylabel("loss (hinge + L2)", color="tab:blue")
     right = ax.twinx()
-    right.plot([accuracy for _, accuracy in history], color="tab:orange")
-    right.set(ylabel="accuracy", ylim=(0, 1.05))
+    right.plot([accuracy for _, accuracy in history], color="tab:orange", label="accuracy")
+    right.set(ylim=(0, 1.05))
+    right.set_ylabel("accuracy", color="tab:orange")
     fig.savefig(path, dpi=120)
 
 

@@ -12,7 +12,7 @@ step by step for teaching pictures; both give the same numbers and the same grad
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import autograd
@@ -118,7 +118,14 @@ class Layer(Module):
 
     def outputs(self, x: Sequence[Value | float]) -> list[Value]:
         """Every neuron's output, as a list even for one neuron."""
-        inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # one leaf per number, shared
+        one_point = isinstance(x, Iterable) and not isinstance(x, str)
+        point = list(x) if one_point else []
+        if not one_point or any(isinstance(v, Iterable) for v in point):
+            raise TypeError(
+                f"{self!r} takes one data point, a list of numbers or Values, got {x!r:.60}: "
+                f"for a batch, call the model once per point: [model(x) for x in X]"
+            )
+        inputs = [v if isinstance(v, Value) else Value(v) for v in point]  # one leaf per number, shared
         return [n.forward(inputs) for n in self.neurons]
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:

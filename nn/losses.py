@@ -56,7 +56,7 @@ def hinge_loss(scores: Scalar | Sequence[Scalar], labels: Scalar | Sequence[Scal
         if y not in (-1, 1):
             raise ValueError(
                 f"hinge_loss() takes labels -1 or +1, got {y!r} at index {i}: turn 0/1 labels "
-                f"into -1/+1 with y * 2 - 1"
+                f"into -1/+1 with [2 * v - 1 for v in y]"
             )
     return _mean([(1 - y * s).relu() for s, y in pairs])
 

@@ -128,3 +128,14 @@ def test_reprs_read_like_the_constructor() -> None:
 def test_mistakes_are_explained(make: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("point", [1.0, [[1.0, 2.0], [3.0, 4.0]], "ab"])
+def test_a_model_called_on_anything_but_one_point_says_how_to_call_it(point: object) -> None:
+    with pytest.raises(TypeError, match=r"takes one data point.*call the model once per point"):
+        MLP(2, [4, 1], seed=0)(point)
+
+
+def test_a_data_point_may_be_any_iterable_of_numbers() -> None:
+    model = MLP(2, [4, 1], seed=0)
+    assert model(x for x in [1.0, 2.0]).data == model([1.0, 2.0]).data

@@ -179,7 +179,7 @@ def test_a_missing_target_is_named() -> None:
 
 
 def test_hinge_loss_says_how_to_turn_0_1_labels_into_plus_minus_1() -> None:
-    with pytest.raises(ValueError, match=r"labels -1 or \+1, got 0 at index 1.*y \* 2 - 1"):
+    with pytest.raises(ValueError, match=r"labels -1 or \+1, got 0 at index 1.*\[2 \* v - 1 for v in y\]"):
         hinge_loss(values([1.0, 2.0]), [1, 0])
 
 
