@@ -71,11 +71,12 @@ def gradcheck(
     x = _point(inputs)
     leaves, out = _evaluate(f, x)
     analytical = grad(out, leaves)
-    judge = _Judge(eps, atol, rtol, _at_kink(out), finite=True)
+    judge = _Judge(eps, atol, rtol, finite=True)
+    kinked = _kinked(out, leaves)
     rows = []
     for i, xi in enumerate(x):
         minus, plus = (_evaluate(f, _shifted(x, i, step))[1].data for step in (-eps, eps))
-        numerical, verdict = judge.verdict(minus, out.data, plus, analytical[i])
+        numerical, verdict = judge.verdict(minus, out.data, plus, analytical[i], kinked[i])
         rows.append(_Row(str(i), _number(xi), numerical, analytical[i], verdict))
     return _report("gradcheck", "reverse-mode gradients", rows, judge, raise_exception)
 
@@ -100,11 +101,13 @@ def gradgradcheck(
     first = grad(out, leaves, create_graph=True)
     hessian = [grad(g, leaves) for g in first]
     shifted = [[_gradient(f, _shifted(x, j, step)) for step in (-eps, eps)] for j in range(len(x))]
-    judge = _Judge(eps, atol, rtol, _at_kink(out), finite=math.isfinite(out.data))
+    judge = _Judge(eps, atol, rtol, finite=math.isfinite(out.data))
+    kinked = _kinked(out, leaves)
     rows = []
     for i, gi in enumerate(first):
         for j, (minus, plus) in enumerate(shifted):
-            numerical, verdict = judge.verdict(minus[i], gi.data, plus[i], hessian[i][j])
+            kink = kinked[i] or kinked[j]
+            numerical, verdict = judge.verdict(minus[i], gi.data, plus[i], hessian[i][j], kink)
             values = f"{_number(x[i])}, {_number(x[j])}"
             rows.append(_Row(f"{i}, {j}", values, numerical, hessian[i][j], verdict))
     return _report("gradgradcheck", "second derivatives", rows, judge, raise_exception)
@@ -138,9 +141,13 @@ def _shifted(x: Sequence[float], i: int, step: float) -> list[float]:
     return [xj + step if j == i else xj for j, xj in enumerate(x)]
 
 
-def _at_kink(out: Value) -> bool:
-    """Whether some relu or abs of the graph has its argument exactly at 0, where it has no derivative."""
-    return any(node.op in ("relu", "abs") and node.parents[0].data == 0 for node in topological_order(out))
+def _kinked(out: Value, leaves: Sequence[Value]) -> list[bool]:
+    """For each leaf, whether it feeds a relu or abs whose argument is exactly 0 (no derivative there)."""
+    upstream: set[Value] = set()
+    for node in topological_order(out):
+        if node.op in ("relu", "abs") and node.parents[0].data == 0:
+            upstream.update(topological_order(node.parents[0]))
+    return [leaf in upstream for leaf in leaves]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +157,14 @@ class _Judge:
     eps: float
     atol: float
     rtol: float
-    kink: bool  # a relu or abs of the graph has its argument exactly at 0
     finite: bool  # f's value is finite
 
     def close(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.atol + self.rtol * abs(b)
 
-    def verdict(self, minus: float, mid: float, plus: float, analytical: float) -> tuple[float, str]:
+    def verdict(
+        self, minus: float, mid: float, plus: float, analytical: float, kink: bool
+    ) -> tuple[float, str]:
         """The central difference of phi from phi(-eps), phi(0), phi(eps), and the verdict on ``analytical``.
 
         A kink shows as one-sided differences that disagree. The verdict is ``KINK`` there when a relu
@@ -172,7 +180,7 @@ class _Judge:
         between = min(left, right) <= analytical <= max(left, right) or any(
             self.close(analytical, side) for side in (left, right)
         )
-        if (self.kink and not (agree and smooth)) or (not agree and not smooth and between):
+        if (kink and not (agree and smooth)) or (not agree and not smooth and between):
             return numerical, KINK
         return numerical, OK if agree else MISMATCH
 

@@ -156,13 +156,8 @@ class Value:
         return NotImplemented
 
     def __rpow__(self, other: float) -> Value:
-        return apply(ops.POW, Value(to_float(other)), self) if is_number(other) else NotImplemented
-
-    def __abs__(self) -> Value:
-        return apply(ops.ABS, self)
-
-    def __neg__(self) -> Value:
-        return apply(ops.NEG, self)
+        lifted = _lift(other)
+        return NotImplemented if lifted is None else apply(ops.POW, lifted, self)
 
     # The rest are one table entry each.
     __add__ = _binary(ops.ADD)
@@ -181,7 +176,8 @@ class Value:
     sqrt = _unary(ops.SQRT)
     sin = _unary(ops.SIN)
     cos = _unary(ops.COS)
-    abs = _unary(ops.ABS)
+    __abs__ = abs = _unary(ops.ABS)
+    __neg__ = _unary(ops.NEG)
 
 
 def _values(xs: tuple[Value | float, ...], caller: str) -> tuple[Value, ...]:
@@ -221,8 +217,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
         if not isinstance(x, Value):
             raise TypeError(f"grad() takes Values as inputs, got {type(x).__name__}")
     order = topological_order(output, leaves=False)
-    grads: dict[Value, Any] = dict.fromkeys(order, 0.0)
-    grads[output] = 1.0
+    grads: dict[Value, Any] = {output: 1.0}  # each node's entry is complete before it is reached
     check = anomaly_enabled()
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(order):

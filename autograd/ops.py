@@ -18,12 +18,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from numbers import Real
 from operator import mul
 from typing import Any, SupportsFloat
-
-Number = float | int
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +172,7 @@ DOT = Op(
 )
 
 
-@cache
+@lru_cache(maxsize=128)
 def power_of(c: float) -> Op:
     """x ** c for a constant c, drawn as micrograd does (``**2``): d/dx x^c = c x^(c-1)."""
     if c == 0:

@@ -70,7 +70,7 @@ class BackwardSteps:
         """Write each frame to ``directory`` as ``step-01.svg``, ``step-02.svg``, ...; return the paths."""
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
-        digits = len(str(len(self)))
+        digits = max(2, len(str(len(self))))
         paths = [folder / f"step-{k:0{digits}d}.{format}" for k in range(1, len(self) + 1)]
         for path, frame in zip(paths, self.frames, strict=True):
             path.write_bytes(frame.pipe(format=format))

@@ -24,6 +24,7 @@ except ImportError as error:
         "pip install 'valuegrad[hypothesis]'"
     ) from error
 
+from . import ops
 from .check import ATOL, EPS, RTOL, gradcheck, gradgradcheck
 from .engine import Value, dot
 from .engine import sum as value_sum
@@ -79,7 +80,7 @@ DOMAINS: dict[str, tuple[tuple[Interval, ...], ...]] = {
     "abs": (NONZERO,),
     "sin": (ANY,),
     "cos": (ANY,),
-    **{f"**{c:g}": (_power_domain(c),) for c in EXPONENTS},
+    **{ops.power_of(c).name: (_power_domain(c),) for c in EXPONENTS},
     "sum": (ANY,),
     "dot": (ANY,),
 }
@@ -106,7 +107,7 @@ _APPLY: dict[str, Callable[..., Value]] = {
     "**": operator.pow,
     "neg": operator.neg,
     **{name: getattr(Value, name) for name in _FUNCTIONS},
-    **{f"**{c:g}": _power(c) for c in EXPONENTS},
+    **{ops.power_of(c).name: _power(c) for c in EXPONENTS},
     "sum": lambda *xs: value_sum(xs),
     "dot": _dot,
 }

@@ -20,23 +20,9 @@ import micrograd.engine
 from timing import alternate
 
 from autograd import Value
+from nn.data import make_moons
 
 sys.setrecursionlimit(10_000)  # micrograd's recursive backward needs more than the default here
-
-
-def moons(n: int = 100, seed: int = 1337) -> tuple[list[list[float]], list[float]]:
-    """Two interleaving half circles with labels -1 and 1, as micrograd's demo uses."""
-    import math
-
-    rng = random.Random(seed)
-    xs, ys = [], []
-    for i in range(n):
-        t = math.pi * rng.random()
-        upper = i % 2 == 0
-        x, y = (math.cos(t), math.sin(t)) if upper else (1 - math.cos(t), 0.5 - math.sin(t))
-        xs.append([x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)])
-        ys.append(1.0 if upper else -1.0)
-    return xs, ys
 
 
 class MLP:
@@ -105,7 +91,8 @@ def chain_seconds(n: int) -> float:
 
 
 def main(rounds: int = 7) -> None:
-    xs, ys = moons()
+    xs, labels = make_moons(n_samples=100, noise=0.1, seed=1337)
+    ys = [2.0 * label - 1 for label in labels]
     ours, theirs = MLP(Value, [2, 16, 16, 1]), MLP(micrograd.engine.Value, [2, 16, 16, 1])
     step = alternate(
         {

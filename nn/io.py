@@ -29,9 +29,19 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)
+        _sync_directory(path.parent)  # so that the rename itself survives a power cut
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _sync_directory(folder: Path) -> None:
+    if os.name == "posix":
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def load_into(model: M, path: str | os.PathLike[str]) -> M:

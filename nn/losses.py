@@ -7,7 +7,7 @@ adds two nodes, not a chain.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 import autograd
@@ -21,7 +21,7 @@ def _value(x: Scalar) -> Value:
 
 
 def _listed(xs: Scalar | Sequence[Scalar]) -> list[Scalar]:
-    return [xs] if isinstance(xs, Value | int | float) else list(xs)
+    return list(xs) if isinstance(xs, Iterable) else [xs]
 
 
 def _pairs(

@@ -125,10 +125,11 @@ def _join(prefix: str, name: str) -> str:
 
 
 def _as_float(value: object) -> float | None:
-    """``value`` as a float if it is an int or a float (not a bool) that a float can hold, else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """``value`` as a float if it is a real number that a float can hold (a bool is not), else None."""
+    if isinstance(value, bool):
         return None
     try:
-        return float(value)
-    except OverflowError:
+        Value(value)  # type: ignore[arg-type]  # TypeError for anything that is not a real number
+        return float(value)  # type: ignore[arg-type]  # OverflowError for an int beyond a float
+    except (TypeError, OverflowError):
         return None

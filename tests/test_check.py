@@ -119,6 +119,9 @@ def test_a_kink_is_reported_only_for_the_inputs_it_affects() -> None:
         gradcheck(lambda x, y: (x - 1).abs() * y, [1.0, 2.0])
     assert verdicts(failure.value, 2) == ["not differentiable", "ok"]
     assert gradcheck(lambda x: x.relu() * x, [0.0])  # differentiable at 0, though relu is not
+    # a relu at 0 elsewhere in the graph does not make a smooth input's strong curvature a kink
+    assert gradcheck(lambda y: Value(0.0).relu() + 10 * y * y, [0.0])
+    assert gradcheck(lambda x, y: (x * 0).relu() + 10 * y * y, [3.0, 0.0])
 
 
 @pytest.mark.parametrize(("f", "x"), [(Value.log, -1.0), (Value.sqrt, 0.0), (lambda x: 1 / x, 0.0)])

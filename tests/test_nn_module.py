@@ -133,3 +133,11 @@ def test_a_bad_state_dict_lists_every_offending_key_and_changes_nothing(
 def test_a_state_dict_must_be_a_dict() -> None:
     with pytest.raises(TypeError, match=r"takes a dict of parameter names to numbers.*got list"):
         MLP(2, [1], seed=0).load_state_dict([1.0, 2.0, 3.0])  # type: ignore[arg-type]
+
+
+def test_a_state_dict_of_numpy_scalars_loads_as_floats() -> None:
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [3, 1], seed=0)
+    expected = model.state_dict()
+    model.load_state_dict({name: np.float32(value) for name, value in expected.items()})
+    assert model.state_dict() == {name: float(np.float32(value)) for name, value in expected.items()}
