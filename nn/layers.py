@@ -3,8 +3,9 @@
 ``MLP(2, [16, 16, 1])`` is micrograd's demo model: ReLU hidden layers, a linear last layer, weights
 drawn from uniform(-1, 1) and biases 0, for 337 parameters in all.
 
-A neuron computes ``w . x`` as ONE ``autograd.dot`` node, then ``+ b``, then its activation: three
-nodes, however many inputs it has, which is what makes training fast. ``fused=False`` builds micrograd's
+A neuron computes ``w . x + b`` as ONE ``autograd.dot`` node (the bias is one more weight, on a
+constant input 1), then its activation: two nodes, however many inputs it has, which is what makes
+training fast. ``fused=False`` builds micrograd's
 graph instead (one ``*`` node per weight and a chain of ``+`` nodes), which draws the arithmetic
 step by step for teaching pictures; both give the same numbers and the same gradients.
 """
@@ -82,7 +83,7 @@ class Neuron(Module):
                 f"the input size must match the nin the neuron was built with"
             )
         if self.fused:
-            act = autograd.dot(self.w, x) + self.b
+            act = autograd.dot((*self.w, self.b), (*x, Value(1.0)))  # the bias: a weight on a constant 1
         else:
             act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         activate = _ACTIVATIONS[self.activation]
