@@ -8,13 +8,15 @@ goes.
 
 from __future__ import annotations
 
+from builtins import sum as add_up  # the module's own sum() makes a node
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from typing import Any, SupportsFloat
+from math import isfinite
+from typing import Any, SupportsFloat, overload
 
 from . import ops
 from .graph import topological_order
-from .modes import MODE, anomaly_enabled, check_backward, check_forward, enable_grad
+from .modes import MODE, RECORDING, anomaly_enabled, check_backward, check_forward, enable_grad
 from .ops import Op, is_number, real, to_float
 
 
@@ -39,21 +41,22 @@ def _lift(x: object) -> Value | None:
     return Value(to_float(x)) if is_number(x) else None  # type: ignore[arg-type]
 
 
-def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
-    """``op`` of ``parents`` (whose data are ``xs``) as a new node, recording its local derivatives
-    when grad mode is on: the hot path of the whole engine."""
-    data = op.value(*xs)
+def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
+    """``op`` of ``parents`` (whose data are ``args``, as ``op`` takes them) as a new node,
+    recording its local derivatives when grad mode is on: the hot path of the whole engine."""
+    data = op.value(*args)
     mode = MODE.get()
-    if mode.anomaly:
-        check_forward(op.name, data, xs)
-    if not mode.grad:
-        return Value(data)
-    return Value(data, "", parents, op.derivatives(data, *xs), op)
+    if mode is not RECORDING:  # no_grad or detect_anomaly: the common case pays one check
+        if mode.anomaly:
+            check_forward(op.name, data, args)
+        if not mode.grad:
+            return Value(data)
+    return Value(data, "", parents, op.derivatives(data, *args), op)
 
 
 def apply(op: Op, *parents: Value) -> Value:
     """``op`` of ``parents`` as a new node."""
-    return _node(op, parents, [p.data for p in parents])
+    return _node(op, parents, op.args([p.data for p in parents]))
 
 
 def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float], Value]:
@@ -71,7 +74,11 @@ def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float],
 
 def _unary(op: Op) -> Callable[[Value], Value]:
     def method(self: Value) -> Value:
-        return _node(op, (self,), (self.data,))
+        x = self.data
+        data = op.value(x)
+        if MODE.get() is RECORDING:  # _node's common case, written out: a call fewer for each node
+            return Value(data, "", (self,), op.derivatives(data, x), op)
+        return _node(op, (self,), (x,))
 
     method.__doc__ = f"{op.name} of this Value, as a new node."
     return method
@@ -135,17 +142,20 @@ class Value:
         Leaves accumulate across calls, as in PyTorch; every other node is reset first, so two
         calls give the leaves exactly twice the gradient.
         """
-        order = topological_order(self, leaves=False)
-        for node in order:
-            if node._parents:
+        order = topological_order(self, leaves=False)  # every node but the leaves
+        if self._parents:
+            for node in order:
                 node.grad = 0.0
         self.grad += 1.0
         check = anomaly_enabled()
         for node in reversed(order):
             g = node.grad
+            local = node._local_grads
             if check:
-                check_backward(node, node._local_grads, g)
-            for parent, d in zip(node._parents, node._local_grads):
+                check_backward(node, local, g)
+            if g == 0 and isfinite(add_up(local)):
+                continue  # every contribution is 0: a sum is finite only if no term is inf or nan
+            for parent, d in zip(node._parents, local):
                 parent.grad += d * g
 
     def __pow__(self, other: Value | float) -> Value:
@@ -180,27 +190,54 @@ class Value:
     __neg__ = _unary(ops.NEG)
 
 
-def _values(xs: tuple[Value | float, ...], caller: str) -> tuple[Value, ...]:
-    """``xs`` with every number lifted to a leaf, or a TypeError naming what is neither."""
-    if set(map(type, xs)) <= {Value}:  # the common case, checked at C speed
-        return xs  # type: ignore[return-value]
-    lifted = tuple(map(_lift, xs))
-    if None in lifted:
-        wrong = xs[lifted.index(None)]
-        raise TypeError(f"{caller} takes Values or real numbers, got {type(wrong).__name__}")
-    return lifted  # type: ignore[return-value]
+def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...], list[float]]:
+    """``xs`` as Values, every number lifted to a leaf, and their data; or a TypeError naming what
+    is neither."""
+    xs = tuple(xs)
+    data = [x.data for x in xs if x.__class__ is Value]  # the common case: one pass, no calls
+    if len(data) == len(xs):
+        return xs, data  # type: ignore[return-value]
+    values = []
+    for x in xs:
+        value = _lift(x)
+        if value is None:
+            raise TypeError(f"{caller} takes Values or real numbers, got {type(x).__name__}")
+        values.append(value)
+    return tuple(values), [v.data for v in values]
 
 
 def sum(values: Iterable[Value | float]) -> Value:
     """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1."""
-    return apply(ops.SUM, *_values(tuple(values), "autograd.sum()"))
+    parents, data = _values(values, "autograd.sum()")
+    return _node(ops.SUM, parents, (data,))
 
 
-def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value:
-    """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i."""
-    if len(ws) != len(xs):
-        raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(ws)} and {len(xs)}")
-    return apply(ops.DOT, *_values((*ws, *xs), "autograd.dot()"))
+@overload
+def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value: ...
+@overload
+def dot(ws: Sequence[Sequence[Value | float]], xs: Sequence[Value | float]) -> list[Value]: ...
+
+
+def dot(ws: Any, xs: Sequence[Value | float]) -> Value | list[Value]:
+    """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i.
+
+    With ``ws`` a matrix (a sequence of rows), a list of such nodes, one per row, as ``numpy.dot``
+    does: a whole layer of neurons in one call, which reads the inputs once.
+    """
+    xs, xd = _values(xs, "autograd.dot()")
+    matrix = len(ws) > 0 and not isinstance(ws[0], Value) and not is_number(ws[0])
+    recording = MODE.get() is RECORDING
+    nodes = []
+    for row in ws if matrix else (ws,):
+        row, wd = _values(row, "autograd.dot()")
+        if len(wd) != len(xd):
+            raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
+        if recording:  # _node's common case, written out: a call fewer for each neuron of a layer
+            z = ops.DOT.value(wd, xd)
+            nodes.append(Value(z, "", row + xs, ops.DOT.derivatives(z, wd, xd), ops.DOT))
+        else:
+            nodes.append(_node(ops.DOT, row + xs, (wd, xd)))
+    return nodes if matrix else nodes[0]
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False) -> tuple[Any, ...]:
@@ -224,8 +261,10 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
             if not node._parents:  # the output itself is a leaf
                 continue
             g = grads[node]
-            # With create_graph, call the op's derivative rule again, on Values this time.
-            local = node._op.derivatives(node, *node._parents) if create_graph else node._local_grads  # type: ignore[union-attr]
+            local = node._local_grads
+            if create_graph:  # call the op's derivative rule again, on Values this time
+                op: Op = node._op  # type: ignore[assignment]  # a node with parents has an op
+                local = op.derivatives(node, *op.args(node._parents))
             if check:
                 check_backward(node, [real(d) for d in local], real(g))
             for parent, d in zip(node._parents, local):

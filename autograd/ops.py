@@ -15,7 +15,7 @@ The float kernels follow IEEE-754 as PyTorch's float64 does: ``1/0`` is ``inf``,
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -26,11 +26,21 @@ from typing import Any, SupportsFloat
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """A primitive: ``value(*xs)`` on floats, ``derivatives(out, *xs)`` on floats or Values."""
+    """A primitive: ``value(*args)`` on floats, ``derivatives(out, *args)`` on floats or Values.
+
+    The args are the parents, one number each, unless ``group`` gathers them into sequences, as the
+    n-ary ops take them: ``sum`` one sequence, ``dot`` its weights and its inputs. Either way the
+    derivative rule returns one derivative per parent.
+    """
 
     name: str
     value: Callable[..., float]
     derivatives: Callable[..., tuple[Any, ...]]
+    group: Callable[[Sequence[Any]], tuple[Any, ...]] | None = None
+
+    def args(self, parents: Sequence[Any]) -> Sequence[Any]:
+        """The rules' arguments, from the parents (or their data) in a row."""
+        return self.group(parents) if self.group else parents
 
 
 def is_number(x: object) -> bool:
@@ -106,30 +116,32 @@ def logistic(x: float) -> float:
 
 # Helpers for the derivative rules: IEEE kernels on numbers, the Value's own operators on Values.
 
+_FLOAT = (float, int)  # a tuple, not float | int: isinstance is faster with it, on the hot path
+
 
 def real(x: Any) -> float:
     """The number inside ``x``: ``x`` itself, or a Value's data (for branching rules like relu's)."""
-    return x if isinstance(x, int | float) else x.data
+    return x if isinstance(x, _FLOAT) else x.data
 
 
 def _div(x: Any, y: Any) -> Any:
-    return divide(x, y) if isinstance(x, int | float) and isinstance(y, int | float) else x / y
+    return divide(x, y) if isinstance(x, _FLOAT) and isinstance(y, _FLOAT) else x / y
 
 
 def _pow(x: Any, y: Any) -> Any:
-    return power(x, y) if isinstance(x, int | float) and isinstance(y, int | float) else x**y
+    return power(x, y) if isinstance(x, _FLOAT) and isinstance(y, _FLOAT) else x**y
 
 
 def _log(x: Any) -> Any:
-    return logarithm(x) if isinstance(x, int | float) else x.log()
+    return logarithm(x) if isinstance(x, _FLOAT) else x.log()
 
 
 def _sin(x: Any) -> Any:
-    return sine(x) if isinstance(x, int | float) else x.sin()
+    return sine(x) if isinstance(x, _FLOAT) else x.sin()
 
 
 def _cos(x: Any) -> Any:
-    return cosine(x) if isinstance(x, int | float) else x.cos()
+    return cosine(x) if isinstance(x, _FLOAT) else x.cos()
 
 
 def _sign(x: Any) -> float:
@@ -159,16 +171,17 @@ LOG = Op("log", logarithm, lambda out, x: (_div(1.0, x),))
 SQRT = Op("sqrt", square_root, lambda out, x: (_div(0.5, out),))
 TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,))
 SIGMOID = Op("sigmoid", logistic, lambda out, x: (out * (1 - out),))
-RELU = Op("relu", lambda x: 0.0 if x < 0 else x, lambda out, x: (0.0 if real(x) <= 0 else 1.0,))
+RELU = Op("relu", lambda x: 0.0 if x < 0 else x, lambda out, x: (0.0,) if real(x) <= 0 else (1.0,))
 ABS = Op("abs", abs, lambda out, x: (_sign(x),))
 SIN = Op("sin", sine, lambda out, x: (_cos(x),))
 COS = Op("cos", cosine, lambda out, x: (-_sin(x),))
-SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs))
+SUM = Op("sum", sum, lambda out, xs: (1.0,) * len(xs), group=lambda xs: (xs,))
 # dot(ws, xs) has parents ws + xs: each weight's derivative is its input, and the other way round.
 DOT = Op(
     "dot",
-    lambda *wx: sum(map(mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
-    lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
+    lambda ws, xs: sum(map(mul, ws, xs)),
+    lambda out, ws, xs: (*xs, *ws),
+    group=lambda wx: (wx[: len(wx) // 2], wx[len(wx) // 2 :]),
 )
 
 

@@ -1,17 +1,18 @@
 """nn against micrograd and against pure Python: one step of micrograd's demo.
 
 The step: moons, 100 points, ``MLP(2, [16, 16, 1])``, SVM hinge loss plus 1e-4 times the sum of
-squared parameters, backward, SGD with micrograd's falling learning rate. Four contenders take it:
+squared parameters, backward, SGD with micrograd's falling learning rate. Five contenders take it:
 
 - micrograd 0.1.0 running its own demo loop;
 - the same loop, character for character, with the imports swapped to ``autograd.Value`` and
   ``nn.MLP`` (whose neurons are one ``autograd.dot`` node each);
-- nn's own loop, as ``python -m nn.demo`` runs it (``hinge_loss`` and the L2 penalty as one
-  ``autograd.sum`` node each, ``nn.SGD``);
+- nn's own loop, as ``python -m nn.demo`` runs it (``hinge_loss``, the L2 penalty as one
+  ``autograd.dot`` node, ``nn.SGD``);
 - the same network written out by hand on lists of floats, forward and backward, with no graph at
-  all: the floor for pure Python.
+  all: the floor for pure Python. Twice: dense, doing every multiply-add of backpropagation, and
+  sparse, skipping the neurons whose gradient is 0, as ``backward()`` skips such nodes.
 
-All four start from the same weights, so they must compute the same losses step after step (the
+All five start from the same weights, so they must compute the same losses step after step (the
 script checks). Runs alternate between the contenders (see ``timing.alternate``), and the table
 reports medians, so that a noisy shared machine slows every contender alike.
 
@@ -42,6 +43,8 @@ from timing import alternate
 import autograd
 
 STEPS = 100  # micrograd's demo length, which sets its learning-rate schedule
+DENSE = "hand-written floats, dense backward (the floor)"
+SPARSE = "hand-written floats, skipping zero gradients"
 SEED = 1337
 
 Data = tuple[list[list[float]], list[int]]
@@ -90,8 +93,13 @@ def nn_loop(model: MLP, data: Data) -> Step:
     return step
 
 
-def by_hand(model: MLP, data: Data) -> Step:
-    """The same network and step on lists of floats: weights ``W[layer][neuron][input]``."""
+def by_hand(model: MLP, data: Data, *, sparse: bool) -> Step:
+    """The same network and step on lists of floats: weights ``W[layer][neuron][input]``.
+
+    Dense, the backward pass does every multiply-add of backpropagation. Sparse, it skips each
+    neuron whose gradient is exactly 0 (a ReLU that is off, a point the hinge loss ignores), as
+    ``Value.backward()`` skips each node whose gradient is 0.
+    """
     X, y = data
     W = [[[w.data for w in n.w] for n in layer.neurons] for layer in model.layers]
     B = [[n.b.data for n in layer.neurons] for layer in model.layers]
@@ -116,12 +124,16 @@ def by_hand(model: MLP, data: Data) -> Step:
             right += (label > 0) == (score > 0)
             margin = 1 - label * score
             loss += max(margin, 0.0) * scale
-            # backward, dense as a graph's is: d is d loss / d (this layer's output)
+            if sparse and margin <= 0:
+                continue
+            # backward: d is d loss / d (this layer's output)
             d = [-label * scale if margin > 0 else 0.0]
             for i in range(last, -1, -1):
                 a = inputs[i]
                 back = [0.0] * len(a)
                 for j, dj in enumerate(d):
+                    if sparse and dj == 0:
+                        continue
                     gW[i][j] = [g + dj * ak for g, ak in zip(gW[i][j], a)]
                     gB[i][j] += dj
                     back = [bk + dj * w for bk, w in zip(back, W[i][j])]
@@ -149,7 +161,8 @@ def contenders() -> dict[str, Step]:
         "micrograd 0.1.0, its demo loop": micrograd_loop(micrograd.engine.Value, theirs, data),
         "nn.MLP, micrograd's loop with imports swapped": micrograd_loop(autograd.Value, ours, data),
         "nn.MLP, nn's loop (hinge_loss, SGD)": nn_loop(MLP(2, [16, 16, 1], seed=SEED), data),
-        "hand-written floats, no graph (the floor)": by_hand(MLP(2, [16, 16, 1], seed=SEED), data),
+        DENSE: by_hand(MLP(2, [16, 16, 1], seed=SEED), data, sparse=False),
+        SPARSE: by_hand(MLP(2, [16, 16, 1], seed=SEED), data, sparse=True),
     }
 
 
@@ -158,7 +171,7 @@ def recorded(step: Step, history: list[tuple[float, float]]) -> Callable[[], Non
     return lambda: history.append(step(len(history)))
 
 
-def main(rounds: int = 7) -> None:
+def main(rounds: int = 9) -> None:
     """Print the per-step medians as a Markdown table, each contender taking one step per round."""
     steps = contenders()
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
@@ -172,12 +185,14 @@ def main(rounds: int = 7) -> None:
                     f"micrograd {expected!r} and {expected_accuracy}"
                 )
     micrograd_time = medians["micrograd 0.1.0, its demo loop"]
-    floor = medians["hand-written floats, no graph (the floor)"]
     print(f"nn: one training step of micrograd's demo (median of {rounds} alternating runs)\n")
-    print("| contender | ms per step | speed-up over micrograd | time / floor |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| contender | ms per step | speed-up over micrograd | time / floor | time / sparse floor |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, median in medians.items():
-        print(f"| {name} | {median * 1e3:.1f} | {micrograd_time / median:.0f}x | {median / floor:.2f}x |")
+        print(
+            f"| {name} | {median * 1e3:.1f} | {micrograd_time / median:.0f}x "
+            f"| {median / medians[DENSE]:.2f}x | {median / medians[SPARSE]:.2f}x |"
+        )
     print(f"\nAll contenders computed the same loss and accuracy at each of the {rounds} steps.")
 
 

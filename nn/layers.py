@@ -5,9 +5,10 @@ drawn from uniform(-1, 1) and biases 0, for 337 parameters in all.
 
 A neuron computes ``w . x + b`` as ONE ``autograd.dot`` node (the bias is one more weight, on a
 constant input 1), then its activation: two nodes, however many inputs it has, which is what makes
-training fast. ``fused=False`` builds micrograd's
-graph instead (one ``*`` node per weight and a chain of ``+`` nodes), which draws the arithmetic
-step by step for teaching pictures; both give the same numbers and the same gradients.
+training fast. A Layer makes the dot nodes of all its neurons in one ``autograd.dot`` call on its
+weight matrix, which reads the inputs once. ``fused=False`` builds micrograd's graph instead (one
+``*`` node per weight and a chain of ``+`` nodes), which draws the arithmetic step by step for
+teaching pictures; both give the same numbers and the same gradients.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from .seeding import Seed, source
 Activation = Literal["relu", "tanh", "sigmoid", "linear"]
 Init = Literal["uniform", "kaiming_uniform"]
 
-_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu,
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
-    "linear": None,
+    "linear": lambda act: act,
 }
 _INITS = ("uniform", "kaiming_uniform")
 
@@ -37,6 +38,22 @@ _INITS = ("uniform", "kaiming_uniform")
 def _check_size(owner: str, name: str, size: object) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"{owner} needs a positive whole number for {name}, got {size!r}")
+
+
+def _point(model: Module, x: object, nin: int) -> list[Value]:
+    """One data point of ``nin`` numbers or Values, as Values (one new leaf per number)."""
+    point = list(x) if isinstance(x, Iterable) and not isinstance(x, str) else None
+    if point is None or any(isinstance(v, Iterable) for v in point):
+        raise TypeError(
+            f"{model!r} takes one data point, a list of numbers or Values, got {x!r:.60}: "
+            f"for a batch, call the model once per point: [model(x) for x in X]"
+        )
+    if len(point) != nin:
+        raise ValueError(
+            f"{model!r} takes {nin} inputs, got {len(point)}: "
+            f"the input size must match the nin the model was built with"
+        )
+    return [v if isinstance(v, Value) else Value(v) for v in point]
 
 
 class Neuron(Module):
@@ -77,17 +94,14 @@ class Neuron(Module):
         self.fused = fused
 
     def forward(self, x: Sequence[Value | float]) -> Value:
-        if len(x) != len(self.w):
-            raise ValueError(
-                f"{self!r} takes {len(self.w)} inputs, got {len(x)}: "
-                f"the input size must match the nin the neuron was built with"
-            )
+        x1 = (*_point(self, x, len(self.w)), Value(1.0))
+        return _ACTIVATIONS[self.activation](self._affine(x1))
+
+    def _affine(self, x1: tuple[Value, ...]) -> Value:
+        """``w . x + b`` on inputs ``x1`` that end with the constant 1 that multiplies the bias."""
         if self.fused:
-            act = autograd.dot((*self.w, self.b), (*x, Value(1.0)))  # the bias: a weight on a constant 1
-        else:
-            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        activate = _ACTIVATIONS[self.activation]
-        return activate(act) if activate else act
+            return autograd.dot((*self.w, self.b), x1)
+        return sum((wi * xi for wi, xi in zip(self.w, x1)), self.b)
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -117,17 +131,19 @@ class Layer(Module):
             Neuron(nin, nonlin, activation=activation, init=init, seed=rng, fused=fused) for _ in range(nout)
         ]
 
+    def _fire(self, x: list[Value]) -> list[Value]:
+        """``outputs(x)`` for a data point already checked and lifted to Values."""
+        x1 = (*x, Value(1.0))  # one constant input for every bias
+        neurons = self.neurons
+        if all(n.fused for n in neurons):  # one dot node per neuron, reading the inputs once
+            acts = autograd.dot([(*n.w, n.b) for n in neurons], x1)
+        else:
+            acts = [n._affine(x1) for n in neurons]
+        return [_ACTIVATIONS[n.activation](act) for n, act in zip(neurons, acts)]
+
     def outputs(self, x: Sequence[Value | float]) -> list[Value]:
         """Every neuron's output, as a list even for one neuron."""
-        one_point = isinstance(x, Iterable) and not isinstance(x, str)
-        point = list(x) if one_point else []
-        if not one_point or any(isinstance(v, Iterable) for v in point):
-            raise TypeError(
-                f"{self!r} takes one data point, a list of numbers or Values, got {x!r:.60}: "
-                f"for a batch, call the model once per point: [model(x) for x in X]"
-            )
-        inputs = [v if isinstance(v, Value) else Value(v) for v in point]  # one leaf per number, shared
-        return [n.forward(inputs) for n in self.neurons]
+        return self._fire(_point(self, x, len(self.neurons[0].w)))
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
         out = self.outputs(x)
@@ -177,8 +193,9 @@ class MLP(Module):
         self.activation = activation
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        out = _point(self, x, len(self.layers[0].neurons[0].w))
         for layer in self.layers:
-            x = out = layer.outputs(x)
+            out = layer._fire(out)
         return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:

@@ -27,15 +27,15 @@ class Module:
             f"{type(self).__name__} has no forward(): define forward() to say what a call computes"
         )
 
-    def _members(self) -> Iterator[tuple[str, Value | Module]]:
+    def _members(self) -> list[tuple[str, Value | Module]]:
         """The Values and Modules among the attributes, by name, list items as ``name.index``."""
+        members: list[tuple[str, Value | Module]] = []
         for name, attr in vars(self).items():
-            if isinstance(attr, Value | Module):
-                yield name, attr
+            if isinstance(attr, _MEMBER):
+                members.append((name, attr))
             elif isinstance(attr, list | tuple):
-                for i, item in enumerate(attr):
-                    if isinstance(item, Value | Module):
-                        yield f"{name}.{i}", item
+                members += [(f"{name}.{i}", item) for i, item in enumerate(attr) if isinstance(item, _MEMBER)]
+        return members
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """``(dotted name, module)`` for this module (named ``prefix``) and every module inside it."""
@@ -54,8 +54,22 @@ class Module:
                     yield _join(prefix, name), member
 
     def parameters(self) -> list[Value]:
-        """Every parameter once, as a list (micrograd's ``model.parameters()``)."""
-        return [p for _, p in self.named_parameters()]
+        """Every parameter once, as a list (micrograd's ``model.parameters()``), in the order of
+        ``named_parameters()``. A plain walk with no generators: micrograd's loop calls it twice a step."""
+        found: dict[Value, None] = {}
+        self._gather(found)
+        return list(found)
+
+    def _gather(self, found: dict[Value, None]) -> None:
+        """Add this module's own parameters to ``found``, then those of its submodules."""
+        submodules = []
+        for _, member in self._members():
+            if isinstance(member, Module):
+                submodules.append(member)
+            else:
+                found[member] = None
+        for module in submodules:
+            module._gather(found)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0: gradients accumulate across ``backward()`` calls."""
@@ -118,6 +132,9 @@ class Module:
             )
         for name, p in params.items():
             p.data = numbers[name]
+
+
+_MEMBER = (Value, Module)  # what _members() collects: a tuple, which isinstance checks fastest
 
 
 def _join(prefix: str, name: str) -> str:

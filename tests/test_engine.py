@@ -11,6 +11,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, detect_anomaly, enable_grad, grad, no_grad
@@ -114,6 +116,50 @@ def test_sum_and_dot_make_one_node_with_many_parents() -> None:
         autograd.dot(ws[:2], xs[:1])
     with pytest.raises(TypeError, match=r"autograd.sum\(\) takes Values or real numbers, got str"):
         autograd.sum([ws[0], "1"])  # type: ignore[list-item]
+
+
+SMALL = st.floats(-10, 10, allow_subnormal=False)
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(SMALL, min_size=n, max_size=n), min_size=1, max_size=4),
+            st.lists(SMALL, min_size=n, max_size=n),
+        )
+    )
+)
+def test_dot_of_a_matrix_is_one_dot_node_per_row(case: tuple[list[list[float]], list[float]]) -> None:
+    rows, numbers = case
+    W, x = [[Value(w) for w in row] for row in rows], [Value(v) for v in numbers]
+    out = autograd.dot(W, x)
+    assert [o.op for o in out] == ["dot"] * len(rows)
+    assert all(o.parents == (*row, *x) for o, row in zip(out, W))  # the very same input Values
+    assert [o.data for o in out] == pytest.approx(
+        [math.fsum(w * v for w, v in zip(r, numbers)) for r in rows]
+    )
+    autograd.sum(out).backward()
+    assert [[w.grad for w in row] for row in W] == [numbers] * len(rows)  # d/dW_ij = x_j
+    assert [v.grad for v in x] == pytest.approx([math.fsum(col) for col in zip(*rows)])  # sum_i W_ij
+
+
+def test_dot_of_a_matrix_checks_every_row() -> None:
+    x = [Value(1.0), Value(2.0)]
+    with pytest.raises(ValueError, match="as many weights as inputs: got 1 and 2"):
+        autograd.dot([[1.0, 2.0], [3.0]], x)
+    with pytest.raises(TypeError, match=r"autograd.dot\(\) takes Values or real numbers, got str"):
+        autograd.dot([[1.0, 2.0], [3.0, "4"]], x)
+    with no_grad():
+        assert [d.parents for d in autograd.dot([[1, 2], [3, 4]], x)] == [(), ()]
+
+
+def test_backward_twice_resets_a_node_that_now_gets_no_gradient() -> None:
+    x = Value(-1.0)
+    y = x * 3
+    (y * 1).backward()
+    assert y.grad == 1.0 and x.grad == 3.0
+    y.relu().backward()  # relu'(-3) = 0: nothing reaches y this time
+    assert y.grad == 0.0 and x.grad == 3.0
 
 
 def test_detach_makes_a_leaf_with_the_same_data() -> None:
@@ -296,3 +342,23 @@ def test_binary_ops_at_the_edges_match_pytorch_float64(op: str, x: float, y: flo
     assert same(out.data, tout.item())
     gx, gy = grad(out, [vx, vy])
     assert same(gx, tx.grad.item()) and same(gy, ty.grad.item())
+
+
+ZERO_UPSTREAM = {  # backward() skips a node whose gradient is 0, unless a local derivative is inf or nan
+    "times zero": lambda x, y: x * y * 0.0,
+    "relu": lambda x, y: (x * y).relu(),
+    "log times zero": lambda x, y: x.log() * 0.0 + y,
+}
+
+
+@pytest.mark.parametrize("y", [-2.0, 0.0, 2.0, math.inf])
+@pytest.mark.parametrize("x", EDGES)
+@pytest.mark.parametrize("name", ZERO_UPSTREAM)
+def test_backward_through_a_zero_gradient_matches_pytorch(name: str, x: float, y: float) -> None:
+    torch = pytest.importorskip("torch")
+    f = ZERO_UPSTREAM[name]
+    vx, vy = Value(x), Value(y)
+    tx, ty = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, y))
+    f(vx, vy).backward()
+    f(tx, ty).backward()
+    assert same(vx.grad, tx.grad.item()) and same(vy.grad, ty.grad.item())

@@ -26,6 +26,17 @@ def test_a_call_returns_a_value_for_one_output_and_a_list_for_several() -> None:
     assert isinstance(Layer(3, 1, seed=0)([1.0, 2.0, 3.0]), Value)
 
 
+def test_a_layer_reads_one_input_leaf_per_number_and_one_constant_for_every_bias() -> None:
+    layer = Layer(2, 3, seed=0)
+    outs = layer.outputs([1.0, 2.0])
+    assert isinstance(outs, list) and len(outs) == 3
+    inputs = {a.parents[0].parents[3:] for a in outs}  # each dot node: w0 w1 b, then x0 x1 1
+    assert len(inputs) == 1
+    (x0, x1, one) = inputs.pop()
+    assert (x0.data, x1.data, one.data) == (1.0, 2.0, 1.0)
+    assert isinstance(Layer(2, 1, seed=0).outputs([1.0, 2.0]), list)
+
+
 def test_a_hidden_layer_of_width_one_works() -> None:
     model = MLP(2, [1, 1, 3], seed=0)
     assert len(model([0.5, -1.0])) == 3
@@ -122,7 +133,12 @@ def test_reprs_read_like_the_constructor() -> None:
         (lambda: MLP(2, [16, 0]), r"positive whole number for nouts\[1\], got 0"),
         (lambda: Neuron(2, activation="gelu"), "choose one of 'relu', 'tanh', 'sigmoid', 'linear'"),
         (lambda: Neuron(2, init="xavier"), "choose 'uniform'"),
-        (lambda: MLP(3, [2], seed=0)([1.0, 2.0]), r"Neuron\(3, activation='linear'\) takes 3 inputs, got 2"),
+        (
+            lambda: MLP(3, [2], seed=0)([1.0, 2.0]),
+            r"MLP\(3, \[2\], activation='relu'\) takes 3 inputs, got 2",
+        ),
+        (lambda: Layer(3, 2, seed=0)([1.0, 2.0]), r"Layer\(3, 2, activation='relu'\) takes 3 inputs, got 2"),
+        (lambda: Neuron(3, seed=0)([1.0]), r"Neuron\(3, activation='relu'\) takes 3 inputs, got 1"),
     ],
 )
 def test_mistakes_are_explained(make: object, message: str) -> None:
