@@ -8,7 +8,7 @@ goes.
 
 from __future__ import annotations
 
-from builtins import sum as add_up  # the module's own sum() makes a node
+from builtins import sum as plain_sum  # the module's own sum() makes a node
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from math import isfinite
@@ -48,7 +48,7 @@ def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
     mode = MODE.get()
     if mode is not RECORDING:  # no_grad or detect_anomaly: the common case pays one check
         if mode.anomaly:
-            check_forward(op.name, data, args)
+            check_forward(op.name, data, [p.data for p in parents])
         if not mode.grad:
             return Value(data)
     return Value(data, "", parents, op.derivatives(data, *args), op)
@@ -74,11 +74,11 @@ def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float],
 
 def _unary(op: Op) -> Callable[[Value], Value]:
     def method(self: Value) -> Value:
-        x = self.data
-        data = op.value(x)
         if MODE.get() is RECORDING:  # _node's common case, written out: a call fewer for each node
+            x = self.data
+            data = op.value(x)
             return Value(data, "", (self,), op.derivatives(data, x), op)
-        return _node(op, (self,), (x,))
+        return _node(op, (self,), (self.data,))
 
     method.__doc__ = f"{op.name} of this Value, as a new node."
     return method
@@ -140,9 +140,11 @@ class Value:
         recursion.
 
         Leaves accumulate across calls, as in PyTorch; every other node is reset first, so two
-        calls give the leaves exactly twice the gradient.
+        calls give the leaves exactly twice the gradient. A node whose gradient is exactly 0 (behind
+        a ReLU that is off) adds nothing to its parents, so its edges are skipped, unless a local
+        derivative is inf or nan: then its parents get 0 * inf = nan, as in PyTorch.
         """
-        order = topological_order(self, leaves=False)  # every node but the leaves
+        order = topological_order(self, leaves=False)  # every node but the leaves, and the root
         if self._parents:
             for node in order:
                 node.grad = 0.0
@@ -153,7 +155,7 @@ class Value:
             local = node._local_grads
             if check:
                 check_backward(node, local, g)
-            if g == 0 and isfinite(add_up(local)):
+            if g == 0 and isfinite(plain_sum(local)):
                 continue  # every contribution is 0: a sum is finite only if no term is inf or nan
             for parent, d in zip(node._parents, local):
                 parent.grad += d * g
@@ -193,7 +195,13 @@ class Value:
 def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...], list[float]]:
     """``xs`` as Values, every number lifted to a leaf, and their data; or a TypeError naming what
     is neither."""
-    xs = tuple(xs)
+    try:
+        xs = tuple(xs)
+    except TypeError:
+        raise TypeError(
+            f"{caller} takes a list of Values or real numbers (dot's weights: or a list of such rows), "
+            f"got {type(xs).__name__}"
+        ) from None
     data = [x.data for x in xs if x.__class__ is Value]  # the common case: one pass, no calls
     if len(data) == len(xs):
         return xs, data  # type: ignore[return-value]
@@ -218,7 +226,9 @@ def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value: ...
 def dot(ws: Sequence[Sequence[Value | float]], xs: Sequence[Value | float]) -> list[Value]: ...
 
 
-def dot(ws: Any, xs: Sequence[Value | float]) -> Value | list[Value]:
+def dot(
+    ws: Sequence[Value | float] | Sequence[Sequence[Value | float]], xs: Sequence[Value | float]
+) -> Value | list[Value]:
     """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i.
 
     With ``ws`` a matrix (a sequence of rows), a list of such nodes, one per row, as ``numpy.dot``
@@ -229,14 +239,14 @@ def dot(ws: Any, xs: Sequence[Value | float]) -> Value | list[Value]:
     recording = MODE.get() is RECORDING
     nodes = []
     for row in ws if matrix else (ws,):
-        row, wd = _values(row, "autograd.dot()")
+        weights, wd = _values(row, "autograd.dot()")  # type: ignore[arg-type]
         if len(wd) != len(xd):
             raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
         if recording:  # _node's common case, written out: a call fewer for each neuron of a layer
             z = ops.DOT.value(wd, xd)
-            nodes.append(Value(z, "", row + xs, ops.DOT.derivatives(z, wd, xd), ops.DOT))
+            nodes.append(Value(z, "", weights + xs, ops.DOT.derivatives(z, wd, xd), ops.DOT))
         else:
-            nodes.append(_node(ops.DOT, row + xs, (wd, xd)))
+            nodes.append(_node(ops.DOT, weights + xs, (wd, xd)))
     return nodes if matrix else nodes[0]
 
 

@@ -29,7 +29,8 @@ MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=RECORDING)
 
 @contextmanager
 def _mode(**changes: bool) -> Iterator[None]:
-    token = MODE.set(replace(MODE.get(), **changes))
+    mode = replace(MODE.get(), **changes)
+    token = MODE.set(RECORDING if mode == RECORDING else mode)  # the engine's fast path tests identity
     try:
         yield
     finally:

@@ -5,8 +5,9 @@ multiplies by the derivatives recorded from it, ``grad(create_graph=True)`` call
 derivative rules on Values to differentiate again, and the drawing shows each op's name.
 
 A derivative rule receives the output and the inputs, either as floats (when a node is created) or
-as Values (to build the graph of the derivative itself), and returns one derivative per input. The
-rules therefore use only arithmetic and the helpers below, which accept both.
+as Values (to build the graph of the derivative itself), and returns one derivative per parent (the
+n-ary ops receive their inputs grouped in sequences: see ``Op``). The rules therefore use only
+arithmetic and the helpers below, which accept both.
 
 The float kernels follow IEEE-754 as PyTorch's float64 does: ``1/0`` is ``inf``, ``log(-1)`` is
 ``nan``, ``exp(1000)`` is ``inf``; no Python math error escapes.
@@ -116,32 +117,32 @@ def logistic(x: float) -> float:
 
 # Helpers for the derivative rules: IEEE kernels on numbers, the Value's own operators on Values.
 
-_FLOAT = (float, int)  # a tuple, not float | int: isinstance is faster with it, on the hot path
+_NUMBER = (float, int)  # a tuple, not float | int: isinstance is faster with it, on the hot path
 
 
 def real(x: Any) -> float:
     """The number inside ``x``: ``x`` itself, or a Value's data (for branching rules like relu's)."""
-    return x if isinstance(x, _FLOAT) else x.data
+    return x if isinstance(x, _NUMBER) else x.data
 
 
 def _div(x: Any, y: Any) -> Any:
-    return divide(x, y) if isinstance(x, _FLOAT) and isinstance(y, _FLOAT) else x / y
+    return divide(x, y) if isinstance(x, _NUMBER) and isinstance(y, _NUMBER) else x / y
 
 
 def _pow(x: Any, y: Any) -> Any:
-    return power(x, y) if isinstance(x, _FLOAT) and isinstance(y, _FLOAT) else x**y
+    return power(x, y) if isinstance(x, _NUMBER) and isinstance(y, _NUMBER) else x**y
 
 
 def _log(x: Any) -> Any:
-    return logarithm(x) if isinstance(x, _FLOAT) else x.log()
+    return logarithm(x) if isinstance(x, _NUMBER) else x.log()
 
 
 def _sin(x: Any) -> Any:
-    return sine(x) if isinstance(x, _FLOAT) else x.sin()
+    return sine(x) if isinstance(x, _NUMBER) else x.sin()
 
 
 def _cos(x: Any) -> Any:
-    return cosine(x) if isinstance(x, _FLOAT) else x.cos()
+    return cosine(x) if isinstance(x, _NUMBER) else x.cos()
 
 
 def _sign(x: Any) -> float:

@@ -48,12 +48,16 @@ def _point(model: Module, x: object, nin: int) -> list[Value]:
             f"{model!r} takes one data point, a list of numbers or Values, got {x!r:.60}: "
             f"for a batch, call the model once per point: [model(x) for x in X]"
         )
-    if len(point) != nin:
+    _check_width(model, len(point), nin)
+    return [v if isinstance(v, Value) else Value(v) for v in point]
+
+
+def _check_width(model: Module, got: int, nin: int) -> None:
+    if got != nin:
         raise ValueError(
-            f"{model!r} takes {nin} inputs, got {len(point)}: "
+            f"{model!r} takes {nin} inputs, got {got}: "
             f"the input size must match the nin the model was built with"
         )
-    return [v if isinstance(v, Value) else Value(v) for v in point]
 
 
 class Neuron(Module):
@@ -101,7 +105,7 @@ class Neuron(Module):
         """``w . x + b`` on inputs ``x1`` that end with the constant 1 that multiplies the bias."""
         if self.fused:
             return autograd.dot((*self.w, self.b), x1)
-        return sum((wi * xi for wi, xi in zip(self.w, x1)), self.b)
+        return sum((wi * xi for wi, xi in zip(self.w, x1[:-1], strict=True)), self.b)
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -132,9 +136,10 @@ class Layer(Module):
         ]
 
     def _fire(self, x: list[Value]) -> list[Value]:
-        """``outputs(x)`` for a data point already checked and lifted to Values."""
-        x1 = (*x, Value(1.0))  # one constant input for every bias
+        """``outputs(x)`` for a data point already lifted to Values."""
         neurons = self.neurons
+        _check_width(self, len(x), len(neurons[0].w))  # a layer may sit behind one of another width
+        x1 = (*x, Value(1.0))  # one constant input for every bias
         if all(n.fused for n in neurons):  # one dot node per neuron, reading the inputs once
             acts = autograd.dot([(*n.w, n.b) for n in neurons], x1)
         else:

@@ -151,6 +151,11 @@ def test_dot_of_a_matrix_checks_every_row() -> None:
         autograd.dot([[1.0, 2.0], [3.0, "4"]], x)
     with no_grad():
         assert [d.parents for d in autograd.dot([[1, 2], [3, 4]], x)] == [(), ()]
+    assert [d.data for d in autograd.dot(np.array([[1.0, 2.0], [3.0, 4.0]]), x)] == [5.0, 11.0]
+    with pytest.raises(
+        TypeError, match=r"autograd.dot\(\) takes a list of Values or real numbers .*got NoneType"
+    ):
+        autograd.dot([None, 1.0], x)  # type: ignore[list-item]
 
 
 def test_backward_twice_resets_a_node_that_now_gets_no_gradient() -> None:

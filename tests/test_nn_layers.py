@@ -37,6 +37,23 @@ def test_a_layer_reads_one_input_leaf_per_number_and_one_constant_for_every_bias
     assert isinstance(Layer(2, 1, seed=0).outputs([1.0, 2.0]), list)
 
 
+def test_a_layer_behind_one_of_another_width_says_so() -> None:
+    for fused in (True, False):
+        model = MLP(2, [3, 1], seed=0, fused=fused)
+        model.layers[1] = Layer(4, 1, seed=0, fused=fused)
+        with pytest.raises(ValueError, match=r"Layer\(4, 1, activation='relu'\) takes 4 inputs, got 3"):
+            model([1.0, 2.0])
+
+
+def test_a_layer_of_mixed_neurons_gives_each_its_own_graph_and_activation() -> None:
+    layer = Layer(2, 3, seed=0)
+    layer.neurons[1].fused = False
+    layer.neurons[2].activation = "tanh"
+    x = [0.5, -1.0]
+    assert [a.data for a in layer.outputs(x)] == pytest.approx([n(x).data for n in layer.neurons])
+    assert [a.op for a in layer.outputs(x)] == ["relu", "relu", "tanh"]
+
+
 def test_a_hidden_layer_of_width_one_works() -> None:
     model = MLP(2, [1, 1, 3], seed=0)
     assert len(model([0.5, -1.0])) == 3
