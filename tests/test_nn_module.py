@@ -40,7 +40,9 @@ class Tied(Module):
 
 
 def test_a_shared_parameter_is_listed_once_under_its_first_name() -> None:
-    assert [name for name, _ in Tied().named_parameters()] == [
+    tied = Tied()
+    assert tied.parameters() == [p for _, p in tied.named_parameters()]
+    assert [name for name, _ in tied.named_parameters()] == [
         "scale",
         "blocks.0.w.0",
         "blocks.0.b",
