@@ -95,18 +95,7 @@ def from_torch(module: torch.nn.Module) -> MLP | Layer | Neuron:
     module it cannot convert.
     """
     _need_torch("from_torch")
-    import torch
-
-    stages: list[tuple[torch.nn.Linear, Activation]]
-    if isinstance(module, torch.nn.Linear):
-        stages = [(module, "linear")]
-    elif isinstance(module, torch.nn.Sequential):
-        stages = _torch_stages(module)
-    else:
-        raise TypeError(
-            f"nn.from_torch() converts a torch.nn.Sequential of {_SUPPORTED} modules, "
-            f"got {type(module).__name__}"
-        )
+    stages = _torch_stages(module)
     sizes = [stages[0][0].in_features] + [linear.out_features for linear, _ in stages]
     last = stages[-1][1]
     model: MLP | Layer | Neuron
@@ -117,6 +106,7 @@ def from_torch(module: torch.nn.Module) -> MLP | Layer | Neuron:
                 f"nn.from_torch() makes an nn.MLP, whose hidden layers share one activation; "
                 f"this Sequential mixes {', '.join(map(repr, hidden))}"
             )
+        # seed=0 leaves Python's global generator alone; the weights drawn are overwritten below
         model = MLP(sizes[0], sizes[1:], activation=hidden[0] if hidden else "relu", seed=0)
         layers = [layer.neurons for layer in model.layers]
     elif len(stages) > 1:
@@ -139,16 +129,26 @@ def from_torch(module: torch.nn.Module) -> MLP | Layer | Neuron:
     return model
 
 
-def _torch_stages(sequential: torch.nn.Sequential) -> list[tuple[torch.nn.Linear, Activation]]:
-    """Each ``Linear`` of ``sequential`` with the activation that follows it, checking the sizes chain."""
+def _torch_stages(module: torch.nn.Module) -> list[tuple[torch.nn.Linear, Activation]]:
+    """Each ``Linear`` of ``module`` (a Sequential, or one Linear) with the activation that follows it,
+    checking that the sizes chain."""
     import torch
 
+    if isinstance(module, torch.nn.Sequential):
+        children = list(module)
+    elif isinstance(module, torch.nn.Linear):
+        children = [module]
+    else:
+        raise TypeError(
+            f"nn.from_torch() converts a torch.nn.Sequential of {_SUPPORTED} modules, or one Linear, "
+            f"got {type(module).__name__}"
+        )
     activations: dict[type[torch.nn.Module], Activation] = {
         getattr(torch.nn, name): activation for activation, name in _TORCH_NAMES.items()
     }
     stages: list[tuple[torch.nn.Linear, Activation]] = []
-    for position, child in enumerate(sequential):
-        where = f"{child!r} at position {position} of the Sequential"
+    for position, child in enumerate(children):
+        where = f"{child!r} at position {position} of the Sequential" if child is not module else repr(child)
         if type(child) is torch.nn.Identity:
             continue
         if isinstance(child, torch.nn.Linear):
@@ -173,5 +173,5 @@ def _torch_stages(sequential: torch.nn.Sequential) -> list[tuple[torch.nn.Linear
         else:
             raise ValueError(f"nn.from_torch() cannot convert {where}: nn has only {_SUPPORTED}")
     if not stages:
-        raise ValueError(f"nn.from_torch() found no Linear in {sequential!r}: there is nothing to convert")
+        raise ValueError(f"nn.from_torch() found no Linear in {module!r}: there is nothing to convert")
     return stages

@@ -153,6 +153,16 @@ def test_from_torch_computes_the_same_outputs_and_gradients(torch: ModuleType, d
     assert_same_function(torch, from_torch(sequential), sequential, X)
 
 
+@given(st.data())
+def test_a_linear_alone_becomes_an_mlp_of_one_layer(torch: ModuleType, data: st.DataObject) -> None:
+    nin, nout = data.draw(sizes), data.draw(sizes)
+    torch.manual_seed(data.draw(seeds))
+    linear = torch.nn.Linear(nin, nout, dtype=torch.float64)
+    model = from_torch(linear)
+    assert repr(model) == f"MLP({nin}, [{nout}], activation='relu')"
+    assert_same_function(torch, model, torch.nn.Sequential(linear), data.draw(batches(nin)))
+
+
 def test_every_activation_of_nn_has_its_torch_module(torch: ModuleType) -> None:
     expected = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
     for activation in ACTIVATIONS:
@@ -295,7 +305,7 @@ def test_training_with_nn_and_with_pytorch_gives_the_same_losses_and_weights(
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda t: t.nn.Conv2d(1, 1, 3), "converts a torch.nn.Sequential .* got Conv2d"),
+        (lambda t: t.nn.Conv2d(1, 1, 3), "converts a torch.nn.Sequential .*, or one Linear, got Conv2d"),
         (
             lambda t: t.nn.Sequential(t.nn.Linear(2, 3), t.nn.LeakyReLU(), t.nn.Linear(3, 1)),
             r"cannot convert LeakyReLU\(negative_slope=0.01\) at position 1 of the Sequential",
@@ -304,7 +314,8 @@ def test_training_with_nn_and_with_pytorch_gives_the_same_losses_and_weights(
             lambda t: t.nn.Sequential(t.nn.Linear(2, 3), t.nn.Dropout(0.5), t.nn.Linear(3, 1)),
             r"cannot convert Dropout\(p=0.5, inplace=False\) at position 1",
         ),
-        (lambda t: t.nn.Sequential(t.nn.Linear(2, 3, bias=False)), "always have a bias"),
+        (lambda t: t.nn.Sequential(t.nn.Linear(2, 3, bias=False)), "at position 0 .* always have a bias"),
+        (lambda t: t.nn.Linear(2, 3, bias=False), r"convert Linear\(in_features=2.*\): nn's neurons always"),
         (
             lambda t: t.nn.Sequential(t.nn.Linear(2, 3), t.nn.Linear(4, 1)),
             "takes 4 inputs, but the Linear before it gives 3",
