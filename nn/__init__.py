@@ -2,6 +2,7 @@
 
 micrograd's demo runs unchanged with its imports swapped (``from autograd import Value``,
 ``from nn import MLP``). Toy data sets live in ``nn.data``; ``python -m nn.demo`` trains one.
+``to_torch`` and ``from_torch`` carry a model over to PyTorch and back (PyTorch is imported only then).
 """
 
 from .io import load_into, save
@@ -9,6 +10,7 @@ from .layers import MLP, Layer, Neuron
 from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
 from .module import Module
 from .optim import SGD, Adam
+from .pytorch import from_torch, to_torch
 
 __all__ = [
     "MLP",
@@ -19,8 +21,10 @@ __all__ = [
     "Neuron",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "from_torch",
     "hinge_loss",
     "load_into",
     "mse_loss",
     "save",
+    "to_torch",
 ]
