@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench notebooks clean
+.PHONY: demo test lint fuzz bench notebooks fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ fuzz: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench $(VENV)/.installed-demo
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_nn.py
+
+# PyTorch's and micrograd's answers that the tests compare with, recorded again into tests/fixtures/
+# (after changing a case in tests/oracles.py). PyTorch is pinned: a bare `torch` may fetch the
+# multi-gigabyte CUDA build.
+fixtures: $(VENV)/.installed-test $(VENV)/.installed-bench
+	$(BIN)/python -m pip install -qq torch==2.13.0
+	$(BIN)/python tests/fixtures/record.py
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks

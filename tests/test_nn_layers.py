@@ -10,8 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import Value, grad
 from nn import MLP, Layer, Neuron
+
+from oracles import INIT_BOUNDS, MICROGRAD_WEIGHTS
 
 
 def test_micrograds_demo_model_has_337_parameters() -> None:
@@ -19,11 +22,17 @@ def test_micrograds_demo_model_has_337_parameters() -> None:
 
 
 def test_a_call_returns_a_value_for_one_output_and_a_list_for_several() -> None:
-    assert isinstance(MLP(3, [4, 1], seed=0)([1.0, Value(2.0), 3]), Value)
-    out = MLP(3, [4, 2], seed=0)([1.0, 2.0, 3.0])
+    x = [1.0, -2.0, 0.5]
+    one = MLP(3, [4, 1], init="kaiming_uniform", seed=0)
+    hidden = [h.data for h in one.layers[0].outputs(x)]
+    assert isinstance(one(x), Value) and one(x).data == one.layers[1].neurons[0](hidden).data
+    several = MLP(3, [4, 2], init="kaiming_uniform", seed=0)
+    hidden = [h.data for h in several.layers[0].outputs(x)]
+    out = several([1.0, Value(-2.0), 0.5])
     assert isinstance(out, list)
-    assert len(out) == 2
-    assert isinstance(Layer(3, 1, seed=0)([1.0, 2.0, 3.0]), Value)
+    assert [o.data for o in out] == [n(hidden).data for n in several.layers[1].neurons]  # in neuron order
+    layer = Layer(3, 1, init="kaiming_uniform", seed=0)
+    assert isinstance(layer(x), Value) and layer(x).data == layer.neurons[0](x).data
 
 
 def test_a_layer_reads_one_input_leaf_per_number_and_one_constant_for_every_bias() -> None:
@@ -56,7 +65,24 @@ def test_a_layer_of_mixed_neurons_gives_each_its_own_graph_and_activation() -> N
 
 def test_a_hidden_layer_of_width_one_works() -> None:
     model = MLP(2, [1, 1, 3], seed=0)
-    assert len(model([0.5, -1.0])) == 3
+    model.load_state_dict(
+        {
+            "layers.0.neurons.0.w.0": 0.5,
+            "layers.0.neurons.0.w.1": -0.25,
+            "layers.0.neurons.0.b": 0.1,
+            "layers.1.neurons.0.w.0": 2.0,
+            "layers.1.neurons.0.b": 0.3,
+            **{f"layers.2.neurons.{j}.w.0": w for j, w in enumerate([1.0, -1.0, 0.5])},
+            **{f"layers.2.neurons.{j}.b": b for j, b in enumerate([0.0, 0.25, -0.5])},
+        }
+    )
+    out = model([1.0, -2.0])
+    # h1 = relu(0.5 + 0.5 + 0.1) = 1.1, h2 = relu(2 * 1.1 + 0.3) = 2.5, out = (1, -1, 0.5) * 2.5 + b
+    assert [o.data for o in out] == pytest.approx([2.5, -2.25, 0.75], abs=1e-15)
+    autograd.sum(out).backward()
+    # d sum / d h2 = 1 - 1 + 0.5, d h2 / d h1 = 2, d h1 / d w = x
+    assert [w.grad for w in model.layers[0].neurons[0].w] == pytest.approx([1.0, -2.0], abs=1e-15)
+    assert model.layers[1].neurons[0].w[0].grad == pytest.approx(0.5 * 1.1)
 
 
 def test_micrograds_layout_relu_hidden_layers_linear_output_uniform_weights_zero_bias() -> None:
@@ -67,9 +93,8 @@ def test_micrograds_layout_relu_hidden_layers_linear_output_uniform_weights_zero
 
 
 def test_after_random_seed_the_weights_are_micrograds() -> None:
-    micrograd_nn = pytest.importorskip("micrograd.nn")
-    random.seed(1337)
-    theirs = [p.data for p in micrograd_nn.MLP(2, [16, 16, 1]).parameters()]
+    """micrograd 0.1.0's weights after random.seed(1337), recorded in tests/fixtures/micrograd.json."""
+    theirs = MICROGRAD_WEIGHTS["demo model, seed 1337"]
     random.seed(1337)
     assert [p.data for p in MLP(2, [16, 16, 1]).parameters()] == theirs
 
@@ -81,18 +106,18 @@ def test_the_same_seed_builds_the_same_model_and_a_shared_generator_continues() 
     assert Neuron(2, seed=rng).state_dict() != Neuron(2, seed=rng).state_dict()
 
 
-def test_kaiming_uniform_is_torch_linears_bound() -> None:
-    torch = pytest.importorskip("torch")
-    nin = 9
-    # torch.nn.Linear: kaiming_uniform_(a=sqrt(5)), bound = gain * sqrt(3 / fan_in)
-    bound = torch.nn.init.calculate_gain("leaky_relu", math.sqrt(5)) * math.sqrt(3 / nin)
-    layer = Layer(nin, 200, init="kaiming_uniform", seed=0)
+@pytest.mark.parametrize("key", INIT_BOUNDS.keys())
+def test_kaiming_uniform_is_torch_linears_bound(key: str) -> None:
+    """torch.nn.Linear's bounds (tests/fixtures/init.json): gain * sqrt(3 / fan_in) for the weights,
+    from kaiming_uniform_(a=sqrt(5)), and 1 / sqrt(fan_in) for the bias."""
+    nin, bounds = INIT_BOUNDS.cases[key], INIT_BOUNDS[key]
+    layer = Layer(nin, 300, init="kaiming_uniform", seed=0)
     weights = [w.data for n in layer.neurons for w in n.w]
     biases = [n.b.data for n in layer.neurons]
-    for drawn in (weights, biases):
-        assert max(map(abs, drawn)) <= bound
+    for drawn, bound in [(weights, bounds["weight"]), (biases, bounds["bias"])]:
+        assert max(map(abs, drawn)) <= bound * (1 + 1e-15)
         assert max(map(abs, drawn)) > 0.95 * bound  # uniform over the whole interval
-    assert min(weights) < 0 < max(weights)
+        assert min(drawn) < 0 < max(drawn)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""nn's losses against their closed forms, and against torch.nn.functional where torch is installed."""
+"""nn's losses against their closed forms, and against torch.nn.functional: its answers recorded in
+tests/fixtures/losses.json, and live where PyTorch is installed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from hypothesis import strategies as st
 from autograd import Value
 from nn import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
 
+import oracles
+from oracles import LOSSES, installed
+
 TOL = 1e-10
 logits = st.floats(-50, 50, allow_nan=False)
 
@@ -25,20 +29,86 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=TOL, abs_tol=TOL)
 
 
-def assert_matches_torch(loss: Callable[..., Value], torch_loss: str, xs: list[Any], target: Any) -> None:
-    """``loss`` and its gradient with respect to ``xs`` equal torch's, in float64."""
-    torch = pytest.importorskip("torch")
-    ours = [values(row) if isinstance(row, list) else Value(row) for row in xs]
-    out = loss(ours, target)
+LOSSES_BY_NAME: dict[str, Callable[..., Value]] = {
+    "mse_loss": mse_loss,
+    "hinge_loss": hinge_loss,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+}
+
+
+def ours(loss: str, preds: list[Any], targets: Any) -> tuple[float, list[Any]]:
+    """nn's loss and its gradient with respect to each prediction (nested as ``preds`` is)."""
+    values = [[Value(z) for z in row] if isinstance(row, list) else Value(row) for row in preds]
+    out = LOSSES_BY_NAME[loss](values, targets)
     out.backward()
-    theirs = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
-    expected = getattr(torch.nn.functional, torch_loss)(
-        theirs, torch.tensor(target, dtype=torch.long if torch_loss == "cross_entropy" else torch.float64)
-    )
-    expected.backward()
-    assert close(out.data, expected.item())
-    flat = [v for row in ours for v in (row if isinstance(row, list) else [row])]
-    assert all(close(v.grad, g) for v, g in zip(flat, theirs.grad.flatten().tolist()))
+    return out.data, [[z.grad for z in row] if isinstance(row, list) else row.grad for row in values]
+
+
+def assert_close_nested(got: Any, want: Any) -> None:
+    if isinstance(want, list):
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert_close_nested(g, w)
+    else:
+        assert close(got, want), (got, want)
+
+
+# The textbook formulas, in floats, with their gradients d loss / d pred_i written out: an oracle that
+# shares nothing with nn (and PyTorch, live, where it is installed).
+
+
+def softmax(zs: list[float]) -> list[float]:
+    top = max(zs)
+    es = [math.exp(z - top) for z in zs]
+    return [e / math.fsum(es) for e in es]
+
+
+def formula(loss: str, preds: list[Any], targets: Any) -> tuple[float, list[Any]]:
+    if loss == "cross_entropy" and isinstance(targets, int):
+        top = max(preds)  # -log softmax(z)[t] = log sum_i e^z_i - z_t, taken out of e^z before it overflows
+        log_sum = top + math.log(math.fsum(math.exp(z - top) for z in preds))
+        return log_sum - preds[targets], [p - (i == targets) for i, p in enumerate(softmax(preds))]
+    n = len(preds)
+    if loss == "cross_entropy":
+        rows = [formula(loss, row, t) for row, t in zip(preds, targets)]
+        return math.fsum(r for r, _ in rows) / n, [[d / n for d in g] for _, g in rows]
+    if loss == "mse_loss":
+        terms = [((p - t) ** 2, 2 * (p - t)) for p, t in zip(preds, targets)]
+    elif loss == "hinge_loss":
+        terms = [(max(0.0, 1 - y * s), -y if 1 - y * s > 0 else 0.0) for s, y in zip(preds, targets)]
+    else:  # log(1 + e^x) - x t, and its derivative sigmoid(x) - t = (1 + tanh(x / 2)) / 2 - t
+        terms = [
+            (max(x, 0.0) + math.log1p(math.exp(-abs(x))) - x * t, 0.5 + 0.5 * math.tanh(x / 2) - t)
+            for x, t in zip(preds, targets)
+        ]
+    return math.fsum(v for v, _ in terms) / n, [d / n for _, d in terms]
+
+
+def assert_matches_formula_and_torch(loss: str, preds: list[Any], targets: Any) -> None:
+    """nn's loss and gradient against the formula, and against PyTorch where it is installed."""
+    got = ours(loss, preds, targets)
+    assert_close_nested(list(got), list(formula(loss, preds, targets)))
+    torch = installed("torch")
+    if torch is not None:
+        theirs = oracles._loss_answer(torch, {"loss": loss, "preds": preds, "targets": targets})
+        assert_close_nested(list(got), [theirs["loss"], theirs["grad"]])
+
+
+@pytest.mark.parametrize("key", LOSSES.keys())
+def test_losses_match_pytorch(key: str) -> None:
+    case, expected = LOSSES.cases[key], LOSSES[key]
+    loss, grads = ours(case["loss"], case["preds"], case["targets"])
+    assert close(loss, expected["loss"])
+    assert_close_nested(grads, expected["grad"])
+
+
+@pytest.mark.parametrize("key", LOSSES.keys())
+def test_the_formulas_match_pytorch(key: str) -> None:
+    """The oracle of the property tests below, itself checked against PyTorch's recorded answers."""
+    case, expected = LOSSES.cases[key], LOSSES[key]
+    loss, grads = formula(case["loss"], case["preds"], case["targets"])
+    assert_close_nested([loss, grads], [expected["loss"], expected["grad"]])
 
 
 # Closed forms
@@ -116,58 +186,37 @@ def test_cross_entropy_is_exact_for_huge_logits(target: int, loss: float) -> Non
     assert [z.grad for z in zs] == ([0.0, 0.0] if target == 0 else [1.0, -1.0])
 
 
-# Against PyTorch, on random data
+# Against the formulas and PyTorch, on random data
 
 
 @given(st.lists(st.tuples(logits, logits), min_size=1, max_size=8))
-def test_mse_loss_matches_torch(pairs: list[tuple[float, float]]) -> None:
-    assert_matches_torch(mse_loss, "mse_loss", [p for p, _ in pairs], [t for _, t in pairs])
+def test_mse_loss_matches_the_formula(pairs: list[tuple[float, float]]) -> None:
+    assert_matches_formula_and_torch("mse_loss", [p for p, _ in pairs], [t for _, t in pairs])
 
 
 @given(st.lists(st.tuples(logits, st.sampled_from([-1.0, 1.0])), min_size=1, max_size=8))
-def test_hinge_loss_matches_torch_relu_of_one_minus_margin(pairs: list[tuple[float, float]]) -> None:
-    torch = pytest.importorskip("torch")
-    scores = values([s for s, _ in pairs])
-    loss = hinge_loss(scores, [y for _, y in pairs])
-    loss.backward()
-    s = torch.tensor([s for s, _ in pairs], dtype=torch.float64, requires_grad=True)
-    expected = torch.relu(1 - torch.tensor([y for _, y in pairs], dtype=torch.float64) * s).mean()
-    expected.backward()
-    assert close(loss.data, expected.item())
-    assert all(close(v.grad, g) for v, g in zip(scores, s.grad.tolist()))
+def test_hinge_loss_matches_the_formula(pairs: list[tuple[float, float]]) -> None:
+    assert_matches_formula_and_torch("hinge_loss", [s for s, _ in pairs], [y for _, y in pairs])
 
 
 @given(st.lists(st.tuples(st.floats(-1000, 1000), st.floats(0, 1)), min_size=1, max_size=8))
-def test_binary_cross_entropy_with_logits_matches_torch(pairs: list[tuple[float, float]]) -> None:
-    assert_matches_torch(
-        binary_cross_entropy_with_logits,
-        "binary_cross_entropy_with_logits",
-        [x for x, _ in pairs],
-        [t for _, t in pairs],
-    )
+def test_binary_cross_entropy_with_logits_matches_the_formula(pairs: list[tuple[float, float]]) -> None:
+    xs, ts = [x for x, _ in pairs], [t for _, t in pairs]
+    assert_matches_formula_and_torch("binary_cross_entropy_with_logits", xs, ts)
 
 
 @given(st.lists(logits, min_size=1, max_size=6), st.data())
-def test_cross_entropy_of_one_example_matches_torch(zs: list[float], data: st.DataObject) -> None:
-    target = data.draw(st.integers(0, len(zs) - 1))
-    torch = pytest.importorskip("torch")
-    ours = values(zs)
-    loss = cross_entropy(ours, target)
-    loss.backward()
-    theirs = torch.tensor(zs, dtype=torch.float64, requires_grad=True)
-    expected = torch.nn.functional.cross_entropy(theirs, torch.tensor(target))
-    expected.backward()
-    assert close(loss.data, expected.item())
-    assert all(close(v.grad, g) for v, g in zip(ours, theirs.grad.tolist()))
+def test_cross_entropy_of_one_example_matches_the_formula(zs: list[float], data: st.DataObject) -> None:
+    assert_matches_formula_and_torch("cross_entropy", zs, data.draw(st.integers(0, len(zs) - 1)))
 
 
 @given(st.integers(1, 4), st.integers(1, 4), st.data())
-def test_cross_entropy_of_a_batch_matches_torch(rows: int, classes: int, data: st.DataObject) -> None:
+def test_cross_entropy_of_a_batch_matches_the_formula(rows: int, classes: int, data: st.DataObject) -> None:
     zs = data.draw(
         st.lists(st.lists(logits, min_size=classes, max_size=classes), min_size=rows, max_size=rows)
     )
     targets = data.draw(st.lists(st.integers(0, classes - 1), min_size=rows, max_size=rows))
-    assert_matches_torch(cross_entropy, "cross_entropy", zs, targets)
+    assert_matches_formula_and_torch("cross_entropy", zs, targets)
 
 
 # Errors that say what to do

@@ -1,7 +1,8 @@
 """nn.to_torch and nn.from_torch against PyTorch itself, in float64: the same outputs and gradients
 on random models and inputs, exact round trips, and the same training run step for step with nn and
-with torch.optim. Skipped, with the reason, where PyTorch is not installed; the errors for a missing
-PyTorch are tested everywhere."""
+with torch.optim. The conversions are skipped, with the reason, where PyTorch is not installed; the
+training runs compare with PyTorch's recorded answers there; the errors for a missing PyTorch are
+tested everywhere."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ from nn import (
 )
 from nn.data import make_moons
 from nn.layers import Activation
+
+from oracles import TRAINING, TRAINING_L2, TRAINING_STEPS
 
 NO_TORCH = "PyTorch is not installed (pip install 'valuegrad[torch]'): nothing to compare with"
 ACTIVATIONS: list[Activation] = list(get_args(Activation))
@@ -227,75 +230,39 @@ def test_to_torch_of_from_torch_gives_the_sequential_back_exactly(
     assert all(torch.equal(tensor, expected[name]) for name, tensor in back.state_dict().items())
 
 
-# Training side by side: the same model, weights, data and steps, with nn and with PyTorch
+# Training side by side: the same model, weights, data and steps, with nn and with PyTorch (whose
+# losses and final weights are recorded in tests/fixtures/training.json, and checked live where it is
+# installed)
 
-STEPS = 20
-ALPHA = 1e-4  # the demo's L2 penalty
 
-
-def nn_losses(
-    model: MLP, optimizer: SGD | Adam, loss_name: str, X: list[list[float]], y: list[int]
-) -> list[float]:
+def nn_training(case: dict[str, Any]) -> tuple[MLP, list[float]]:
+    X, y = make_moons(n_samples=case["points"], noise=0.1, seed=case["seed"])
+    model = MLP(2, [16, 16, 1], seed=case["seed"])
+    optimizer = {"SGD": SGD, "Adam": Adam}[case["optimizer"]](model.parameters(), **case["settings"])
     losses = []
-    for _ in range(STEPS):
+    for _ in range(TRAINING_STEPS):
         scores = [model(x) for x in X]
-        if loss_name == "hinge + L2":
+        if case["loss"] == "hinge + L2":
             params = model.parameters()
-            loss = hinge_loss(scores, [2 * t - 1 for t in y]) + ALPHA * autograd.dot(params, params)
+            loss = hinge_loss(scores, [2 * t - 1 for t in y]) + TRAINING_L2 * autograd.dot(params, params)
         else:
             loss = binary_cross_entropy_with_logits(scores, y)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.data)
-    return losses
+    return model, losses
 
 
-def torch_losses(
-    torch: ModuleType, sequential: Any, optimizer: Any, loss_name: str, X: list[list[float]], y: list[int]
-) -> list[float]:
-    Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
-    losses = []
-    for _ in range(STEPS):
-        scores = sequential(Xt).squeeze(1)
-        if loss_name == "hinge + L2":
-            penalty = sum((p * p).sum() for p in sequential.parameters())
-            loss = torch.relu(1 - (2 * yt - 1) * scores).mean() + ALPHA * penalty
-        else:
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(scores, yt)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-
-
-OPTIMIZERS: dict[str, tuple[Callable[..., SGD | Adam], str, dict[str, Any]]] = {
-    "SGD with momentum": (SGD, "SGD", {"lr": 0.1, "momentum": 0.9}),
-    "Adam": (Adam, "Adam", {"lr": 0.05}),
-}
-
-
-@pytest.mark.parametrize(
-    ("optimizer_name", "loss_name"),
-    [("SGD with momentum", "hinge + L2"), ("Adam", "hinge + L2"), ("Adam", "binary cross-entropy")],
-)
-def test_training_with_nn_and_with_pytorch_gives_the_same_losses_and_weights(
-    torch: ModuleType, optimizer_name: str, loss_name: str
-) -> None:
-    X, y = make_moons(n_samples=50, noise=0.1, seed=1337)
-    model = MLP(2, [16, 16, 1], seed=1337)
-    sequential = to_torch(model)  # before training: the same starting weights
-    ours, theirs, settings = OPTIMIZERS[optimizer_name]
-    our_losses = nn_losses(model, ours(model.parameters(), **settings), loss_name, X, y)
-    optimizer = getattr(torch.optim, theirs)(sequential.parameters(), **settings)
-    their_losses = torch_losses(torch, sequential, optimizer, loss_name, X, y)
-
+@pytest.mark.parametrize("key", TRAINING.keys())
+def test_training_with_nn_and_with_pytorch_gives_the_same_losses_and_weights(key: str) -> None:
+    model, our_losses = nn_training(TRAINING.cases[key])
+    expected = TRAINING[key]
     assert our_losses[-1] < our_losses[0] / 2  # it trained: the comparison is not of a model standing still
-    for step, (a, b) in enumerate(zip(our_losses, their_losses)):
+    for step, (a, b) in enumerate(zip(our_losses, expected["losses"], strict=True)):
         assert close(a, b), (step, a, b)
-    for neurons, linear in zip(layers_of(model), linears_of(sequential)):
-        for n, row, bias in zip(neurons, linear.weight.tolist(), linear.bias.tolist()):
+    for neurons, linear in zip(layers_of(model), expected["layers"], strict=True):
+        for n, row, bias in zip(neurons, linear["weight"], linear["bias"], strict=True):
             assert all(map(close, [w.data for w in n.w], row)) and close(n.b.data, bias)
 
 

@@ -1,0 +1,350 @@
+"""The answers of PyTorch (and of micrograd) that the tests compare with, recorded in tests/fixtures/.
+
+Each ``Oracle`` is a set of cases (named inputs, fixed in this file) and the function that asks the
+reference library for its answer to one case. ``tests/fixtures/record.py`` (``make fixtures``) asks
+it for every case and writes the answers to ``tests/fixtures/<name>.json``, so that a test reads
+PyTorch's answer even where PyTorch is not installed. Where it is installed, reading an answer also
+recomputes it live and fails if the file disagrees: a stale fixture is caught at once. A case whose
+inputs changed here since the file was written fails everywhere, with or without PyTorch.
+
+JSON has no inf or nan, so the files write them as the strings ``"inf"``, ``"-inf"`` and ``"nan"``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REGENERATE = "run `make fixtures` to record it again"
+NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def encode(x: Any) -> Any:
+    """``x`` as strict JSON data: non-finite floats become strings, tuples lists."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, list | tuple):
+        return [encode(v) for v in x]
+    if isinstance(x, dict):
+        return {k: encode(v) for k, v in x.items()}
+    return x
+
+
+def decode(x: Any) -> Any:
+    """The inverse of ``encode`` (every string that names a non-finite float is one)."""
+    if isinstance(x, str):
+        return NON_FINITE.get(x, x)
+    if isinstance(x, list):
+        return [decode(v) for v in x]
+    if isinstance(x, dict):
+        return {k: decode(v) for k, v in x.items()}
+    return x
+
+
+def same(a: Any, b: Any, rel: float = 1e-12) -> bool:
+    """``a`` and ``b`` agree: numbers to ``rel`` (nan with nan, inf with the same inf), recursively."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y, rel) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], rel) for k in a)
+    if isinstance(a, float | int) and isinstance(b, float | int):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b or math.isclose(a, b, rel_tol=rel, abs_tol=0.0)
+    return bool(a == b)
+
+
+@dataclass(frozen=True)
+class Oracle:
+    """Cases ``{key: inputs}`` and ``answer(library, inputs)``, the reference library's answer."""
+
+    name: str  # the fixture is tests/fixtures/<name>.json
+    library: str  # the module that answers, imported only to record or to check live
+    cases: dict[str, Any]
+    answer: Callable[[ModuleType, Any], Any]
+    live: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def keys(self) -> list[str]:
+        return list(self.cases)
+
+    def __getitem__(self, key: str) -> Any:
+        """The recorded answer to case ``key``; checked against the library itself where it is installed."""
+        stored = _fixture(self.name)["cases"].get(key)
+        assert stored is not None, f"tests/fixtures/{self.name}.json has no case {key!r}: {REGENERATE}"
+        assert stored["inputs"] == encode(self.cases[key]), (
+            f"the inputs of case {key!r} changed since tests/fixtures/{self.name}.json was written: "
+            f"{REGENERATE}"
+        )
+        recorded = decode(stored["answer"])
+        library = installed(self.library)
+        if library is not None:
+            if key not in self.live:
+                self.live[key] = decode(encode(self.answer(library, self.cases[key])))
+            assert same(self.live[key], recorded), (
+                f"{self.library} now answers case {key!r} of tests/fixtures/{self.name}.json otherwise: "
+                f"{self.live[key]!r}, recorded {recorded!r}: {REGENERATE}"
+            )
+        return recorded
+
+    def record(self, library: ModuleType) -> dict[str, Any]:
+        """The fixture's contents: every case's inputs and the library's answer."""
+        return {
+            "recorded with": f"{self.library.split('.')[0]} {library_version(library)}",
+            "cases": {
+                key: {"inputs": encode(inputs), "answer": encode(self.answer(library, inputs))}
+                for key, inputs in self.cases.items()
+            },
+        }
+
+
+def library_version(library: ModuleType) -> str:
+    top = importlib.import_module(library.__name__.split(".")[0])
+    return str(getattr(top, "__version__", None) or metadata.version(top.__name__))
+
+
+@cache
+def _fixture(name: str) -> dict[str, Any]:
+    path = FIXTURES / f"{name}.json"
+    assert path.exists(), f"tests/fixtures/{name}.json is missing: {REGENERATE}"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def installed(name: str) -> ModuleType | None:
+    """The module ``name`` if it can be imported, else None: the live oracle where there is one."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _float64(torch: ModuleType, xs: Any, grad: bool = True) -> Any:
+    return torch.tensor(xs, dtype=torch.float64, requires_grad=grad)
+
+
+# Losses: each case is a loss, its predictions and its targets; the answer the loss and its gradient.
+
+
+def _loss_answer(torch: ModuleType, case: dict[str, Any]) -> dict[str, Any]:
+    functional = torch.nn.functional
+    preds = _float64(torch, case["preds"])
+    loss = case["loss"]
+    if loss == "cross_entropy":
+        out = functional.cross_entropy(preds, torch.tensor(case["targets"]))
+    elif loss == "hinge_loss":  # micrograd's loss has no torch function of its own
+        out = torch.relu(1 - _float64(torch, case["targets"], grad=False) * preds).mean()
+    else:
+        out = getattr(functional, loss)(preds, _float64(torch, case["targets"], grad=False))
+    out.backward()
+    return {"loss": out.item(), "grad": preds.grad.tolist()}
+
+
+def _loss_cases() -> dict[str, Any]:
+    rng = random.Random(17)
+
+    def numbers(n: int, scale: float) -> list[float]:
+        return [round(rng.uniform(-scale, scale), 6) for _ in range(n)]
+
+    cases: dict[str, Any] = {
+        # at the hinge: y s = 1 exactly, where relu'(0) = 0, and y s = 1 - 2**-20 just inside
+        "hinge_loss at the margin": {
+            "loss": "hinge_loss",
+            "preds": [1.0, -1.0, 1 - 2**-20],
+            "targets": [1, -1, 1],
+        },
+        "binary_cross_entropy_with_logits of huge logits": {
+            "loss": "binary_cross_entropy_with_logits",
+            "preds": [1000.0, -1000.0, 1000.0, -1000.0, 0.0, 40.0],
+            "targets": [1.0, 1.0, 0.0, 0.0, 0.5, 0.25],
+        },
+        "cross_entropy of huge logits": {
+            "loss": "cross_entropy",
+            "preds": [[1000.0, -1000.0, 0.0]] * 2,
+            "targets": [0, 1],
+        },
+    }
+    for k, n in enumerate([1, 3, 8]):
+        cases[f"mse_loss {k}"] = {"loss": "mse_loss", "preds": numbers(n, 10), "targets": numbers(n, 10)}
+        cases[f"hinge_loss {k}"] = {
+            "loss": "hinge_loss",
+            "preds": numbers(n, 3),
+            "targets": [rng.choice([-1, 1]) for _ in range(n)],
+        }
+        cases[f"binary_cross_entropy_with_logits {k}"] = {
+            "loss": "binary_cross_entropy_with_logits",
+            "preds": numbers(n, 20),
+            "targets": [round(rng.random(), 6) for _ in range(n)],
+        }
+        cases[f"cross_entropy of one example {k}"] = {
+            "loss": "cross_entropy",
+            "preds": numbers(n + 1, 10),
+            "targets": rng.randrange(n + 1),
+        }
+        cases[f"cross_entropy of a batch {k}"] = {
+            "loss": "cross_entropy",
+            "preds": [numbers(3, 10) for _ in range(n)],
+            "targets": [rng.randrange(3) for _ in range(n)],
+        }
+    return cases
+
+
+LOSSES = Oracle("losses", "torch", _loss_cases(), _loss_answer)
+
+
+# Optimizers: each case is an optimizer's settings, a start, the gradient at each step and, for a
+# schedule, the lr of each step; the answer the parameters after each step.
+
+
+def _optimizer_answer(torch: ModuleType, case: dict[str, Any]) -> list[list[float]]:
+    p = _float64(torch, case["start"])
+    optimizer = getattr(torch.optim, case["optimizer"])([p], **case["settings"])
+    trajectory = []
+    for k, g in enumerate(case["grads"]):
+        if case["lrs"]:
+            optimizer.param_groups[0]["lr"] = case["lrs"][k]
+        optimizer.zero_grad()
+        p.grad = torch.tensor(g, dtype=torch.float64)
+        optimizer.step()
+        trajectory.append(p.tolist())
+    return trajectory
+
+
+OPTIMIZER_SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "SGD": ("SGD", {"lr": 0.1}),
+    "SGD momentum": ("SGD", {"lr": 0.1, "momentum": 0.9}),
+    "SGD momentum dampening": ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.5}),
+    "SGD nesterov": ("SGD", {"lr": 0.1, "momentum": 0.8, "nesterov": True}),
+    "SGD weight decay": ("SGD", {"lr": 0.1, "weight_decay": 0.3}),
+    "SGD everything": ("SGD", {"lr": 0.05, "momentum": 0.7, "dampening": 0.2, "weight_decay": 0.1}),
+    "SGD nesterov weight decay": (
+        "SGD",
+        {"lr": 0.05, "momentum": 0.6, "weight_decay": 0.2, "nesterov": True},
+    ),
+    "Adam": ("Adam", {"lr": 0.01}),
+    "Adam betas": ("Adam", {"lr": 0.1, "betas": (0.5, 0.6)}),
+    "Adam large eps": ("Adam", {"lr": 0.1, "betas": (0.8, 0.9), "eps": 0.5}),
+    "Adam weight decay": ("Adam", {"lr": 0.1, "betas": (0.7, 0.8), "weight_decay": 0.3}),
+}
+
+
+def _optimizer_cases() -> dict[str, Any]:
+    rng = random.Random(3)
+
+    def numbers(n: int) -> list[float]:
+        return [round(rng.uniform(-5, 5), 6) for _ in range(n)]
+
+    cases = {}
+    for key, (optimizer, settings) in OPTIMIZER_SETTINGS.items():
+        grads = [numbers(3) for _ in range(8)]
+        grads[3][1] = 0.0  # a step without gradient still moves a parameter with momentum
+        case = {"optimizer": optimizer, "settings": settings, "start": numbers(3), "grads": grads}
+        cases[key] = {**case, "lrs": None}
+        lrs = [settings["lr"] * (1 - k / 10) for k in range(8)]  # a schedule set between steps
+        cases[f"{key}, lr scheduled"] = {**case, "lrs": lrs}
+    return cases
+
+
+OPTIMIZERS = Oracle("optimizers", "torch", _optimizer_cases(), _optimizer_answer)
+
+
+# torch.nn.Linear's init: weights from kaiming_uniform_(a=sqrt(5)), bias from uniform(+-1/sqrt(fan_in)).
+
+
+def _init_answer(torch: ModuleType, nin: int) -> dict[str, float]:
+    linear = torch.nn.Linear(nin, 1)
+    fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(linear.weight)
+    gain = torch.nn.init.calculate_gain("leaky_relu", math.sqrt(5))
+    return {"weight": gain * math.sqrt(3 / fan_in), "bias": 1 / math.sqrt(fan_in)}
+
+
+INIT_BOUNDS = Oracle("init", "torch", {f"nin={n}": n for n in (1, 2, 3, 9, 16, 100)}, _init_answer)
+
+
+# The demo's model trained in PyTorch: the losses of each step and the weights at the end.
+
+TRAINING_STEPS = 20
+TRAINING_L2 = 1e-4  # the demo's penalty
+
+
+def _training_answer(torch: ModuleType, case: dict[str, Any]) -> dict[str, Any]:
+    from nn import MLP, to_torch
+    from nn.data import make_moons
+
+    X, y = make_moons(n_samples=case["points"], noise=0.1, seed=case["seed"])
+    sequential = to_torch(MLP(2, [16, 16, 1], seed=case["seed"]))
+    optimizer = getattr(torch.optim, case["optimizer"])(sequential.parameters(), **case["settings"])
+    Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+    losses = []
+    for _ in range(TRAINING_STEPS):
+        scores = sequential(Xt).squeeze(1)
+        if case["loss"] == "hinge + L2":
+            penalty = sum((p * p).sum() for p in sequential.parameters())
+            loss = torch.relu(1 - (2 * yt - 1) * scores).mean() + TRAINING_L2 * penalty
+        else:
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(scores, yt)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    linears = [m for m in sequential if type(m).__name__ == "Linear"]
+    return {
+        "losses": losses,
+        "layers": [{"weight": m.weight.tolist(), "bias": m.bias.tolist()} for m in linears],
+    }
+
+
+TRAINING = Oracle(
+    "training",
+    "torch",
+    {
+        f"{optimizer}, {loss}": {
+            "optimizer": optimizer,
+            "settings": {"SGD": {"lr": 0.1, "momentum": 0.9}, "Adam": {"lr": 0.05}}[optimizer],
+            "loss": loss,
+            "points": 50,
+            "seed": 1337,
+        }
+        for optimizer, loss in [
+            ("SGD", "hinge + L2"),
+            ("Adam", "hinge + L2"),
+            ("Adam", "binary cross-entropy"),
+        ]
+    },
+    _training_answer,
+)
+
+
+# micrograd 0.1.0's MLP after random.seed(seed): its parameters, in its order.
+
+
+def _micrograd_answer(micrograd_nn: ModuleType, case: dict[str, Any]) -> list[float]:
+    state = random.getstate()
+    try:
+        random.seed(case["seed"])
+        return [p.data for p in micrograd_nn.MLP(case["nin"], case["nouts"]).parameters()]
+    finally:
+        random.setstate(state)
+
+
+MICROGRAD_WEIGHTS = Oracle(
+    "micrograd",
+    "micrograd.nn",
+    {"demo model, seed 1337": {"seed": 1337, "nin": 2, "nouts": [16, 16, 1]}},
+    _micrograd_answer,
+)
+
+
+def every_oracle() -> Iterator[Oracle]:
+    """Every Oracle of this module, for the script that records them."""
+    yield from (o for o in globals().values() if isinstance(o, Oracle))
