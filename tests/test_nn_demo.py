@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_nn_io import read_strictly
 
 import nn
 from nn import MLP
@@ -40,7 +40,7 @@ def test_the_demo_writes_its_pictures_and_model(tmp_path: Path) -> None:
     svg = ET.parse(out / "neuron.svg").getroot()
     texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
     assert {"w.0", "w.1", "b", "x.0", "x.1", "out", "*", "+", "relu"} <= texts
-    saved = json.loads((out / "model.json").read_text())
+    saved = read_strictly(out / "model.json")
     assert len(saved) == len(MLP(2, [4, 1]).parameters())
 
 
