@@ -5,6 +5,7 @@ that reads floats, so that its own derivative is lost.
 """
 
 import importlib
+import math
 import sys
 from collections.abc import Callable
 
@@ -97,6 +98,55 @@ def test_gradgradcheck_compares_every_mixed_derivative() -> None:
     with pytest.raises(GradcheckError) as failure:
         gradgradcheck(lambda x, y: apply(times, x, y), [2.0, 3.0])
     assert verdicts(failure.value, 4) == ["ok", "MISMATCH", "ok", "ok"]
+
+
+# The pass/fail line, |analytical - numerical| <= atol + rtol * |numerical|, tested on both sides. At
+# x = 1 with eps = 2**-10, every number below is exact in binary: the central difference of x is exactly
+# 1, and with atol = 1/16 and rtol = 1/8 the line is at 1 +- 3/16. A rule that measured against
+# |analytical|, or against both, or with < for <=, moves the line and fails one of these.
+EXACT = {"eps": 2**-10, "atol": 1 / 16, "rtol": 1 / 8}
+LINE = [
+    (1 + 3 / 16, True),
+    (math.nextafter(1 + 3 / 16, math.inf), False),
+    (1 - 3 / 16, True),
+    (math.nextafter(1 - 3 / 16, -math.inf), False),
+]
+
+
+def identity_with_derivative(d: float) -> Callable[[Value], Value]:
+    """f(x) = x, with a derivative rule that says d (a right rule would say 1)."""
+    op = Op("x", lambda x: x, lambda out, x: (d,))
+    return lambda x: apply(op, x)
+
+
+def half_square_with_second_derivative(d: float) -> Callable[[Value], Value]:
+    """f(x) = x**2 / 2, whose first derivative x is right but whose second one is d (rather than 1): on
+    Values the rule adds (d - 1) * (x - x.data), which is 0 in value and d - 1 in slope."""
+    op = Op("x**2/2", lambda x: x * x / 2, lambda out, x: (x + (d - 1) * (x - real(x)),))
+    return lambda x: apply(op, x)
+
+
+@pytest.mark.parametrize(("d", "passes"), LINE)
+def test_gradcheck_passes_exactly_up_to_atol_plus_rtol_times_the_numerical_derivative(
+    d: float, passes: bool
+) -> None:
+    assert gradcheck(identity_with_derivative(d), [1.0], raise_exception=False, **EXACT) is passes
+
+
+@pytest.mark.parametrize(("d", "passes"), LINE)
+def test_gradgradcheck_passes_exactly_up_to_atol_plus_rtol_times_the_numerical_derivative(
+    d: float, passes: bool
+) -> None:
+    f = half_square_with_second_derivative(d)
+    assert gradcheck(f, [1.0], **EXACT)
+    assert gradgradcheck(f, [1.0], raise_exception=False, **EXACT) is passes
+
+
+def test_the_default_tolerances_are_pytorchs_and_the_readmes() -> None:
+    """eps=1e-6, atol=1e-5, rtol=1e-3: 1 + 1e-5 + 1e-3 passes at x = 1, a little more does not."""
+    assert gradcheck(identity_with_derivative(1 + 1e-5 + 0.999e-3), [1.0])
+    assert not gradcheck(identity_with_derivative(1 + 1e-5 + 1.001e-3), [1.0], raise_exception=False)
+    assert not gradcheck(identity_with_derivative(1 - 1e-5 - 1.001e-3), [1.0], raise_exception=False)
 
 
 @pytest.mark.parametrize(

@@ -48,36 +48,6 @@ def test_save_replaces_an_existing_file_and_leaves_nothing_else(tmp_path: Path) 
     assert os.listdir(tmp_path) == ["model.json"]
 
 
-def crash(*args: Any, **kwargs: Any) -> None:
-    raise KeyboardInterrupt("the power went out")
-
-
-@pytest.mark.parametrize("where", ["json.dump", "os.fsync", "os.replace"])
-def test_a_crash_mid_save_leaves_the_previous_file_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
-) -> None:
-    path = tmp_path / "model.json"
-    old = MLP(2, [3, 1], seed=0)
-    nn.save(old, path)
-    before = path.read_bytes()
-    if where == "json.dump":
-        # Write half of the new file, then die.
-        def half_then_crash(obj: Any, f: Any, **kw: Any) -> None:
-            f.write(json.dumps(obj, **kw)[:100])
-            f.flush()
-            crash()
-
-        monkeypatch.setattr(json, "dump", half_then_crash)
-    else:
-        monkeypatch.setattr(os, where.removeprefix("os."), crash)
-    with pytest.raises(KeyboardInterrupt):
-        nn.save(MLP(2, [3, 1], seed=1), path)
-    monkeypatch.undo()
-    assert path.read_bytes() == before
-    assert nn.load_into(MLP(2, [3, 1], seed=2), path).state_dict() == old.state_dict()
-    assert os.listdir(tmp_path) == ["model.json"]
-
-
 def test_a_file_that_is_not_json_is_named(tmp_path: Path) -> None:
     path = tmp_path / "model.pkl"
     path.write_bytes(b"\x80\x04\x95 pickled bytes")
@@ -165,6 +135,67 @@ def test_a_save_killed_midway_leaves_the_previous_file_whole_and_the_next_save_c
     assert temporaries(tmp_path) == [mine.name]
     assert mine.read_text() == "keep me"
     assert read_strictly(path) == small.state_dict()
+
+
+@posix_only
+def test_a_save_killed_with_its_json_half_written_leaves_the_previous_file_whole(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    old = MLP(2, [3, 1], seed=0)
+    nn.save(old, path)
+    before = path.read_bytes()
+    whole = len(json.dumps(Big().state_dict(), indent=1))
+    for _ in range(20):  # the kill must land after some of the JSON is written and before the rest
+        writer = start_writer(path, saves=1)
+        deadline = time.monotonic() + 60
+        while writer.poll() is None and time.monotonic() < deadline:
+            sizes = [os.path.getsize(tmp_path / name) for name in temporaries(tmp_path)]
+            if any(sizes):
+                break
+            time.sleep(0.0005)
+        writer.kill()
+        writer.wait()
+        written = [(tmp_path / name).read_text() for name in temporaries(tmp_path)]
+        if written and 0 < len(written[0]) < whole:
+            break
+        for name in temporaries(tmp_path):
+            (tmp_path / name).unlink()
+    assert written and 0 < len(written[0]) < whole, "no kill landed mid-write in 20 tries"
+    with pytest.raises(ValueError):
+        json.loads(written[0])  # what the killed save had written: half a file
+    assert path.read_bytes() == before
+    assert nn.load_into(MLP(2, [3, 1], seed=2), path).state_dict() == old.state_dict()
+
+
+WRITER_ON_A_FULL_DISK = """
+import errno, resource, signal, sys
+sys.path.insert(0, sys.argv[2])
+from nn import save
+from test_nn_io import Big
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so that a write beyond the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+try:
+    save(Big(), sys.argv[1])
+except OSError as e:
+    print(errno.errorcode[e.errno])
+"""
+
+
+@posix_only
+def test_a_save_that_fails_to_write_raises_and_leaves_the_previous_file_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "model.json"
+    nn.save(MLP(2, [3, 1], seed=0), path)
+    before = path.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-c", WRITER_ON_A_FULL_DISK, str(path), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout == "EFBIG\n", result.stderr  # the file grew past 8 KiB, as on a full disk
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.json"]
 
 
 @posix_only
