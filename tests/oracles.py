@@ -16,6 +16,7 @@ import importlib
 import json
 import math
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -342,6 +343,101 @@ MICROGRAD_WEIGHTS = Oracle(
     "micrograd.nn",
     {"demo model, seed 1337": {"seed": 1337, "nin": 2, "nouts": [16, 16, 1]}},
     _micrograd_answer,
+)
+
+
+# micrograd's demo (demo.ipynb), its loop as written there, only the imports chosen by the caller and
+# scikit-learn's make_moons replaced by nn.data's (as numpy arrays, as scikit-learn returns them).
+MICROGRAD_DEMO = """
+np.random.seed(1337)
+random.seed(1337)
+X, y = make_moons(n_samples=100, noise=0.1)
+
+y = y*2 - 1 # make y be -1 or 1
+
+model = MLP(2, [16, 16, 1]) # 2-layer neural network
+print(model)
+print("number of parameters", len(model.parameters()))
+
+# loss function
+def loss(batch_size=None):
+
+    # inline DataLoader :)
+    if batch_size is None:
+        Xb, yb = X, y
+    else:
+        ri = np.random.permutation(X.shape[0])[:batch_size]
+        Xb, yb = X[ri], y[ri]
+    inputs = [list(map(Value, xrow)) for xrow in Xb]
+
+    # forward the model to get scores
+    scores = list(map(model, inputs))
+
+    # svm "max-margin" loss
+    losses = [(1 + -yi*scorei).relu() for yi, scorei in zip(yb, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    # L2 regularization
+    alpha = 1e-4
+    reg_loss = alpha * sum((p*p for p in model.parameters()))
+    total_loss = data_loss + reg_loss
+
+    # also get accuracy
+    accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
+    return total_loss, sum(accuracy) / len(accuracy)
+
+total_loss, acc = loss()
+print(total_loss, acc)
+
+# optimization
+for k in range(100):
+
+    # forward
+    total_loss, acc = loss()
+
+    # backward
+    model.zero_grad()
+    total_loss.backward()
+
+    # update (sgd)
+    learning_rate = 1.0 - 0.9*k/100
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+
+    if k % 1 == 0:
+        print(f"step {k} loss {total_loss.data}, accuracy {acc*100}%")
+"""
+
+
+def run_micrograd_demo(value: type, mlp: type, steps: int) -> list[tuple[float, float]]:
+    """micrograd's demo loop with ``Value`` and ``MLP`` from wherever they were imported, for ``steps``
+    steps: the loss and accuracy of each step."""
+    import numpy as np
+
+    from nn.data import make_moons as moons
+
+    def make_moons(n_samples: int, noise: float) -> tuple[Any, Any]:
+        X, y = moons(n_samples=n_samples, noise=noise, seed=1337)
+        return np.array(X), np.array(y)
+
+    printed: list[str] = []
+    namespace = {"np": np, "random": random, "make_moons": make_moons, "Value": value, "MLP": mlp}
+    namespace |= {"print": lambda *args: printed.append(" ".join(map(str, args)))}
+    state = random.getstate()
+    try:
+        exec(MICROGRAD_DEMO.replace("range(100)", f"range({steps})"), namespace)
+    finally:
+        random.setstate(state)
+    found = (re.fullmatch(r"step \d+ loss (\S+), accuracy (\S+)%", line) for line in printed)
+    return [(float(m[1]), float(m[2])) for m in found if m]
+
+
+MICROGRAD_DEMO_STEPS = Oracle(
+    "micrograd-demo",
+    "micrograd.nn",
+    {"first steps": 4},
+    lambda micrograd_nn, steps: run_micrograd_demo(
+        importlib.import_module("micrograd.engine").Value, micrograd_nn.MLP, steps
+    ),
 )
 
 

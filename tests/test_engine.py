@@ -190,6 +190,31 @@ def test_no_grad_records_nothing_and_enable_grad_reenables() -> None:
     assert square(x).parents == () and (x * x).parents == (x, x)
 
 
+def test_enable_grad_works_as_a_decorator_inside_no_grad() -> None:
+    x = Value(2.0)
+
+    @enable_grad()
+    def square(v: Value) -> Value:
+        return v * v
+
+    with no_grad():
+        recorded, plain = square(x), x * x
+    assert recorded.parents == (x, x) and plain.parents == ()
+    assert grad(recorded, x) == (4.0,)
+
+
+def test_values_compare_by_identity_and_are_dictionary_keys() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a == a and a != b  # equal data, different nodes
+    assert [a == b, a == a] == [False, True]
+    assert (a == 1.0) is False  # a number is not a node: compare .data to compare numbers
+    assert a.data == b.data
+    seen = {a: "a", b: "b"}
+    assert len(seen) == 2 and seen[a] == "a" and seen[b] == "b"
+    a.data = 5.0  # a key stays a key whatever its data becomes
+    assert seen[a] == "a" and {a, b, a} == {a, b}
+
+
 def test_grad_mode_is_per_thread_and_per_task() -> None:
     x = Value(1.0)
     seen: list[tuple[Value, ...]] = []

@@ -97,3 +97,31 @@ def test_a_seed_that_is_not_an_int_or_a_generator_is_named(
 ) -> None:
     with pytest.raises(TypeError, match=rf"{make.__name__}\(seed=.*\) takes an int, a random.Random or None"):
         make(seed=seed)
+
+
+@pytest.mark.parametrize(
+    ("make", "defaults", "other"),
+    [
+        (make_circles, {"n_samples": 100, "noise": 0.1, "factor": 0.5}, {"factor": 0.3}),
+        (make_spirals, {"n_samples": 100, "noise": 0.1, "turns": 1.0}, {"turns": 1.5}),
+        (make_moons, {"n_samples": 100, "noise": 0.1}, {"noise": 0.2}),
+        (make_xor, {"n_samples": 100, "noise": 0.1}, {"n_samples": 99}),
+    ],
+)
+def test_the_defaults_are_the_readmes(
+    make: Callable[..., Dataset], defaults: dict[str, float], other: dict[str, float]
+) -> None:
+    assert make(seed=3) == make(seed=3, **defaults)
+    assert make(seed=3) != make(seed=3, **(defaults | other))  # each option shown to matter
+
+
+@pytest.mark.parametrize("turns", [0.5, 1.0, 2.5])
+def test_noiseless_spirals_turn_turns_times_from_the_centre_to_radius_1(turns: float) -> None:
+    X, y = make_spirals(n_samples=80, noise=0.0, seed=0, turns=turns)
+    for (a, b), label in zip(X, y):
+        radius = math.hypot(a, b)
+        # the angle grows by 2 pi turns from radius 0 to 1; the second spiral is the first turned by pi
+        expected = 2 * math.pi * turns * radius + math.pi * label
+        turned = math.atan2(b, a) - expected
+        assert math.cos(turned) == pytest.approx(1.0), (a, b, label)
+    assert max(math.hypot(*x) for x in X) == pytest.approx(1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -10,9 +11,14 @@ from pathlib import Path
 import pytest
 from test_nn_io import read_strictly
 
+import autograd
 import nn
-from nn import MLP
+from autograd import Value
+from nn import MLP, SGD, hinge_loss
+from nn.data import make_moons
 from nn.demo import main
+
+from oracles import MICROGRAD_DEMO_STEPS, run_micrograd_demo
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -87,3 +93,38 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_training(
         *_, last = captured.err.strip().splitlines()
         assert last.startswith(f"python -m nn.demo: error: argument --out: {out}")
         assert message in last, last
+
+
+def test_micrograds_demo_runs_unchanged_with_its_imports_swapped() -> None:
+    """micrograd's demo.ipynb loop, as written, on autograd.Value and nn.MLP: micrograd's numbers for
+    its first steps (recorded from micrograd 0.1.0 in tests/fixtures/micrograd-demo.json), and 100% at
+    the end."""
+    steps = run_micrograd_demo(Value, MLP, 100)
+    assert len(steps) == 100
+    theirs = MICROGRAD_DEMO_STEPS["first steps"]
+    for (loss, accuracy), (their_loss, their_accuracy) in zip(steps, theirs, strict=False):
+        assert loss == pytest.approx(their_loss, rel=1e-12) and accuracy == their_accuracy
+    assert steps[-1][1] == 100.0
+
+
+def demo_model(folder: Path, *options: str) -> dict[str, float]:
+    main(["--steps", "1", "--hidden", "3", "--out", str(folder), *options])
+    saved: dict[str, float] = json.loads((folder / "model.json").read_text())
+    return saved
+
+
+def test_the_seed_option_chooses_the_data_and_the_weights_and_defaults_to_1337(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    default = demo_model(tmp_path / "default")
+    assert demo_model(tmp_path / "1337", "--seed", "1337") == default
+    other = demo_model(tmp_path / "7", "--seed", "7")
+    assert other != default
+    # one step of SGD (lr 1.0) on hinge + 1e-4 L2 from MLP(2, [3, 1], seed=7) on make_moons(seed=7)
+    X, y = make_moons(n_samples=100, noise=0.1, seed=7)
+    model = MLP(2, [3, 1], seed=7)
+    params = model.parameters()
+    loss = hinge_loss([model(x) for x in X], [2 * v - 1 for v in y]) + 1e-4 * autograd.dot(params, params)
+    loss.backward()
+    SGD(params, lr=1.0).step()
+    assert other == pytest.approx(model.state_dict(), rel=1e-12, abs=1e-15)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +19,16 @@ def test_named_parameters_follow_the_attributes_as_pytorch_names_them() -> None:
     assert "layers.1.neurons.3.w.15" in names
     assert names[-1] == "layers.2.neurons.0.b"
     assert len(set(names)) == len(names) == 337
+
+
+def test_named_parameters_is_an_iterator_as_pytorchs_and_parameters_a_list() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    names = model.named_parameters()
+    assert isinstance(names, Iterator) and iter(names) is names
+    assert next(names) == ("layers.0.neurons.0.w.0", model.layers[0].neurons[0].w[0])
+    assert len(list(names)) == len(model.parameters()) - 1  # the rest, once: it is used up
+    assert list(names) == []
+    assert type(model.parameters()) is list  # micrograd's demo calls len() on it
 
 
 def test_named_parameters_are_in_the_same_order_as_parameters() -> None:

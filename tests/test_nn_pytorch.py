@@ -6,11 +6,14 @@ tested everywhere."""
 
 from __future__ import annotations
 
+import ast
 import itertools
 import math
+import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any, get_args
 
@@ -19,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
+import nn
 from autograd import Value
 from nn import (
     MLP,
@@ -334,6 +338,35 @@ def test_without_pytorch_the_error_says_what_to_install(
         ImportError, match=r"needs PyTorch, which is not installed: pip install 'valuegrad\[torch\]'"
     ):
         convert(MLP(2, [1], seed=0))
+
+
+def test_nn_uses_only_the_standard_library_and_autograd() -> None:
+    """Every import in nn's modules, at the top or inside a function, is of the standard library,
+    autograd or nn itself; but PyTorch in nn/pytorch.py and tqdm and matplotlib in the demo (the
+    `demo` extra), which the README names."""
+    allowed = set(sys.stdlib_module_names) | {"autograd", "nn"}
+    extras = {"pytorch.py": {"torch"}, "demo.py": {"tqdm", "matplotlib"}}
+    for source in Path(nn.__file__).parent.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        imported = {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
+        imported |= {
+            str(node.module)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+        }
+        tops = {name.split(".")[0] for name in imported}
+        assert tops <= allowed | extras.get(source.name, set()), (source.name, tops - allowed)
+    # and at run time, with no site-packages at all (-S): nothing else is even reachable
+    program = (
+        "import sys, nn, nn.data, nn.io\n"
+        "tops = {name.split('.')[0] for name in sys.modules}\n"
+        "print(sorted(tops - set(sys.stdlib_module_names) - {'__main__', 'autograd', 'nn'}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(nn.__file__).parent.parent)}
+    run = subprocess.run([sys.executable, "-S", "-c", program], env=env, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", run.stderr
 
 
 def test_importing_nn_does_not_import_pytorch() -> None:

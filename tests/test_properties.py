@@ -8,8 +8,12 @@ shared subexpressions, inputs inside every op's domain.
 
 import math
 import operator
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -152,3 +156,22 @@ def test_random_graphs_match_sympy(graph: tuple[Expression, list[float]]) -> Non
     assert_close(got_first, want_first, rel=1e-7, abs_=1e-9)
     assert_close([leaf.grad for leaf in leaves], want_first, rel=1e-7, abs_=1e-9)
     assert_close(got_second, want_second, rel=1e-7, abs_=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("profile", "shown"), [("ci", "100 True"), ("fuzz", "5000 False"), (None, "100 True")]
+)
+def test_the_hypothesis_profile_is_chosen_by_its_environment_variable(
+    profile: str | None, shown: str
+) -> None:
+    """`make fuzz` sets HYPOTHESIS_PROFILE=fuzz: 5000 fresh examples per property; the default, `ci`,
+    is the same 100 on every run."""
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"}
+    if profile:
+        env["HYPOTHESIS_PROFILE"] = profile
+    program = (
+        "import conftest, hypothesis; s = hypothesis.settings.default; print(s.max_examples, s.derandomize)"
+    )
+    tests = Path(__file__).parent
+    run = subprocess.run([sys.executable, "-c", program], cwd=tests, env=env, capture_output=True, text=True)
+    assert run.stdout.strip() == shown, run.stderr
