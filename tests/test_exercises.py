@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from string import Formatter
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +22,8 @@ import numpy as np
 import pytest
 
 from autograd import Value, draw_dot
-from autograd.exercises import EXERCISES, MODULES, check, verdict
+from autograd.exercises import EXERCISES, MODULES, check, set_language, verdict
+from autograd.exercises.text import TEXTS
 
 ROOT = Path(__file__).parent.parent
 SOLUTIONS = ROOT / "notebooks" / "solutions"
@@ -241,15 +244,93 @@ def test_draw_dot_draws_a_learners_own_value_class_as_it_draws_autograds() -> No
     assert draw_dot(ours, local_grads=True).source == draw_dot(theirs, local_grads=True).source
 
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+def _fields(sentence: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(sentence) if field is not None}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_sentence_has_a_chinese_twin_with_the_same_fields() -> None:
+    # A module of exercises added without its Chinese sentences fails here, naming the keys.
+    english, chinese = TEXTS["en"], TEXTS["zh"]
+    assert sorted(english.keys() - chinese.keys()) == [], "sentences with no Chinese"
+    assert sorted(chinese.keys() - english.keys()) == [], "Chinese sentences with no English"
+    differ = [key for key in english if _fields(english[key]) != _fields(chinese[key])]
+    assert differ == [], "sentences whose Chinese fills in other fields than the English"
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    set_language("zh")
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
+def _english_phrases() -> list[str]:
+    """The English of the reports: every run of two or more words in a sentence, and the titles."""
+    english = TEXTS["en"]
+    phrases = [english["field"].format(title=english[key]) for key in ("inputs", "expected", "obtained")]
+    for sentence in english.values():
+        for literal, *_ in Formatter().parse(sentence):
+            for piece in re.split(r"[.:,;()]", literal):
+                words = [w for w in piece.split() if re.fullmatch(r"[A-Za-z']+", w)]
+                if len(words) >= 2:
+                    phrases.append(piece.strip())
+    return phrases
+
+
+# The texts of WRONG that are words, not numbers, in the Chinese report.
+IN_CHINESE = {
+    "more than once": "出现了不止一次",
+    "comes before its parent": "排在了它的父节点",
+    "missing": "缺了",
+    "expected: x0.grad = 1.0": "应为： x0.grad = 1.0",
+}
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(
+    ("name", "mistake", "answer", "shown"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES]
+)
+def test_a_wrong_answer_is_reported_in_chinese_with_its_counterexample(
+    name: str, mistake: str, answer: Any, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    check(name, answer)
+    report = capsys.readouterr().out
+    assert report.startswith(f"✗ {name}：还不对") and ("应为：" in report or "抛出了" in report), report
+    assert IN_CHINESE.get(shown, shown) in report, report
+    assert [phrase for phrase in _english_phrases() if phrase in report] == [], report
+
+
+@pytest.mark.usefixtures("chinese")
+def test_a_stub_and_a_solution_are_answered_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    check("power", _stub)
+    check("power", REFERENCE["power"])
+    assert capsys.readouterr().out.splitlines() == [
+        TEXTS["zh"]["stub"].format(name="power"),
+        TEXTS["zh"]["done"].format(name="power"),
+    ]
+
+
+def test_an_unknown_language_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"set_language\(\): .*'fr'.*en, zh"):
+        set_language("fr")
+
+
+ZH = ROOT / "notebooks" / "zh"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(ZH.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
 def test_the_committed_notebooks_are_unsolved(path: Path) -> None:
+    stub = TEXTS["zh" if path.parent == ZH else "en"]["stub"]
     cells = nbformat.read(path, as_version=4).cells
     checks = [c for c in cells if "check" in c.metadata.get("tags", [])]
     for cell in checks:
         printed = "".join(out.get("text", "") for out in cell.outputs)
-        assert "not attempted" in printed, f"{path.name}: {cell.source!r} printed {printed!r}"
+        called = re.match(r'check\("(\w+)"', cell.source)
+        assert called, f"{path.name}: a check cell is check(name, answer): {cell.source!r}"
+        expected = stub.format(name=called[1])
+        assert printed == expected + "\n", f"{path.name}: {cell.source!r} printed {printed!r}"
     exercises = [c for c in cells if "exercise" in c.metadata.get("tags", [])]
     assert len(exercises) == len(checks)

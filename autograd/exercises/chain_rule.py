@@ -21,7 +21,14 @@ add_texts(
             "best_h.expected": "E'(h) = 0 at your h: the two errors balance, h > 0",
             "best_h.obtained": "h = {h}, where E'(h) = {slope} (the engine's derivative of E)",
             "backward_twice.note": "Each call adds the gradient once more into every leaf's .grad.",
-        }
+        },
+        "zh": {
+            "slope_zero.expected": "在你给的 x 处 g'(x) = 0（误差不超过 0.01）",
+            "slope_zero.obtained": "g'({x}) = {slope}（引擎在你给的 x 处算出的斜率）",
+            "best_h.expected": "在你给的 h 处 E'(h) = 0：两种误差恰好抵消，且 h > 0",
+            "best_h.obtained": "h = {h}，引擎算出此处 E 的导数 E'(h) = {slope}",
+            "backward_twice.note": "每调用一次，梯度就再一次累加到每个叶子节点的 .grad 上。",
+        },
     }
 )
 
