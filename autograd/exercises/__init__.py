@@ -30,7 +30,7 @@ from importlib import import_module
 
 from .core import EXERCISES, Verdict, check, verdict
 
-__all__ = ["EXERCISES", "Verdict", "check", "verdict"]
+__all__ = ["EXERCISES", "MODULES", "Verdict", "check", "verdict"]
 
 MODULES = ("chain_rule", "build", "backprop")  # one per notebook, in the order of the series
 

@@ -1,0 +1,255 @@
+"""The exercise checks are honest: every reference solution passes, a planted wrong answer to every
+exercise is rejected with its counterexample, a stub is "not attempted", and the committed notebooks
+are unsolved.
+
+The reference solutions live in notebooks/solutions/, one module per notebook; the wrong answers
+are written here, each the mistake a learner plausibly makes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograd import Value, draw_dot
+from autograd.exercises import EXERCISES, MODULES, check, verdict
+
+ROOT = Path(__file__).parent.parent
+SOLUTIONS = ROOT / "notebooks" / "solutions"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"solutions_{name}", SOLUTIONS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+chain_rule, build, backprop = (_load(name) for name in ("chain_rule", "build", "backprop"))
+REFERENCE: dict[str, Any] = {**chain_rule.SOLUTIONS, **build.SOLUTIONS, **backprop.SOLUTIONS}
+
+
+def test_every_exercise_has_a_reference_solution() -> None:
+    assert set(REFERENCE) == set(EXERCISES)
+    assert {path.stem for path in SOLUTIONS.glob("*.py")} == set(MODULES)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_the_reference_solution_passes(name: str) -> None:
+    result = verdict(name, REFERENCE[name])
+    assert result.status == "done", str(result)
+
+
+# The planted mistakes. Build's answers make nodes of the notebook's own Value class.
+V = build.Value
+sig = backprop.sigma
+sig_p = backprop.sigma_prime
+
+
+def _assigning_backward(root: Any) -> None:
+    root.grad = 1.0
+    for node in reversed(build.topological_order(root)):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
+            parent.grad = local * node.grad  # = where += belongs
+
+
+def _backward_without_seed(root: Any) -> None:
+    for node in reversed(build.topological_order(root)):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
+            parent.grad += local * node.grad
+
+
+def _recursive_sort(root: Any) -> list[Any]:
+    order: list[Any] = []
+    seen: set[Any] = set()
+
+    def visit(node: Any) -> None:
+        if node not in seen:
+            seen.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def _sort_without_seen(root: Any) -> list[Any]:
+    order, stack = [], [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        else:
+            stack.append((node, True))
+            stack.extend((parent, False) for parent in node.parents)
+    return order
+
+
+def _step_without_zeroing(parameters: list[Any], lr: float) -> None:
+    for p in parameters:
+        p.data -= lr * p.grad
+
+
+def _step_uphill(parameters: list[Any], lr: float) -> None:
+    for p in parameters:
+        p.data += lr * p.grad
+        p.grad = 0.0
+
+
+WRONG: dict[str, list[tuple[str, Any, str]]] = {
+    # exercise: [(the mistake, the answer, a text the report must show)]
+    "slope_zero": [("g' without its factor 2: 3x - 4 = 0", 4 / 3, "g'(1.3333333333333333) = 4.0")],
+    "best_h": [
+        ("h^(p+1) = eps / c, the p lost", lambda p, c, eps: (eps / c) ** (1 / (p + 1)), "p = 2"),
+        ("the square root for every p", lambda p, c, eps: math.sqrt(eps / (p * c)), "p = 2"),
+    ],
+    "grads_of_C": [
+        ("dC/dk = 1, the factor f missing", lambda a, b, k, f: (b * f, a * f, 1.0, a * b + k), "dC/dk = 1.0"),
+        ("dC/df = k, the wrong node", lambda a, b, k, f: (b * f, a * f, f, k), "dC/df"),
+    ],
+    "dt_da": [
+        ("the inner factor b missing", lambda a, b: 1 - math.tanh(a * b) ** 2, "dt/da = 1.0"),
+        ("tanh' taken at a", lambda a, b: (1 - math.tanh(a) ** 2) * b, "dt/da"),
+    ],
+    "backward_twice": [("the grads reset each call", 6.0, "a.grad = 6.0")],
+    "power": [
+        ("off by one: k x^k", lambda x, k: V(x.data**k, (x,), (k * x.data**k,)), "local_grads"),
+        ("the factor k missing", lambda x, k: V(x.data**k, (x,), (x.data ** (k - 1),)), "local_grads"),
+        ("no parents recorded", lambda x, k: V(x.data**k), "parents = ()"),
+    ],
+    "exp": [
+        ("the input's data as the derivative", lambda x: V(math.exp(x.data), (x,), (x.data,)), "x = 0.0"),
+        ("a .data leak: a new leaf", lambda x: V(math.exp(x.data)), "parents = ()"),
+    ],
+    "topological_order": [
+        ("recursion", _recursive_sort, "RecursionError"),
+        ("no record of the nodes seen", _sort_without_seen, "more than once"),
+        ("the order reversed", lambda root: build.topological_order(root)[::-1], "comes before its parent"),
+        ("off by one: the root left out", lambda root: build.topological_order(root)[:-1], "missing"),
+    ],
+    "backward": [
+        ("= instead of +=", _assigning_backward, "y = x0 + x0"),
+        ("the root's grad never set to 1", _backward_without_seed, "expected: x0.grad = 1.0"),
+    ],
+    "train_step": [
+        ("the grads not zeroed", _step_without_zeroing, "p0.grad = 1.0"),
+        ("a step up the gradient", _step_uphill, "p0.data = 1.0"),
+    ],
+    "delta_tanh": [
+        ("sigmoid's derivative kept", lambda z, y: 2 / len(y) * (np.tanh(z) - y) * sig_p(z), "z = [0.0]"),
+        ("the 2/n of the mean left out", lambda z, y: (np.tanh(z) - y) * (1 - np.tanh(z) ** 2), "delta"),
+    ],
+    "delta_bce": [
+        ("sigma' kept", lambda z, y: (sig(z) - y) * sig_p(z) / len(y), "delta = [0.125]"),
+        ("the mean's 1/n left out", lambda z, y: sig(z) - y, "delta"),
+    ],
+    "delta1_from_delta3": [
+        ("sigma'(z2) missing", lambda W2, W3, z1, z2, d3: (W2.T @ (W3.T @ d3)) * sig_p(z1), "delta1"),
+        (
+            "W2 not transposed",
+            lambda W2, W3, z1, z2, d3: (W2 @ ((W3.T @ d3) * sig_p(z2))) * sig_p(z1),
+            "W2 =",
+        ),
+    ],
+    "batch_grad_W": [
+        (
+            "the sum, not the mean",
+            lambda W, b, A, Y: (
+                (2 / W.shape[0] * (sig(W @ A + b[:, None]) - Y) * sig_p(W @ A + b[:, None])) @ A.T
+            ),
+            "dC/dW",
+        ),
+    ],
+    "should_stop": [
+        ("the sign kept", lambda ps: max(p.grad for p in ps) < 1e-3, "should_stop = True"),
+        ("a .data leak", lambda ps: max(abs(p.data) for p in ps) < 1e-3, "should_stop = False"),
+    ],
+}
+
+CASES = [
+    (name, mistake, answer, shown) for name, wrongs in WRONG.items() for mistake, answer, shown in wrongs
+]
+
+
+def test_every_exercise_has_a_planted_wrong_answer() -> None:
+    assert set(WRONG) == set(EXERCISES)
+
+
+@pytest.mark.parametrize(
+    ("name", "mistake", "answer", "shown"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES]
+)
+def test_a_wrong_answer_is_rejected_with_its_counterexample(
+    name: str, mistake: str, answer: Any, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = verdict(name, answer)
+    assert result.status == "wrong", f"{mistake} passed the check of {name}"
+    check(name, answer)
+    report = capsys.readouterr().out
+    assert report.startswith(f"✗ {name}: not yet") and ("expected" in report or "raised" in report)
+    assert shown in report, report
+
+
+def _stub(*args: object) -> Any:
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_a_stub_is_not_attempted(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    stub = ... if not callable(REFERENCE[name]) else _stub
+    assert verdict(name, stub).status == "not attempted"
+    check(name, stub)
+    assert "not attempted" in capsys.readouterr().out
+
+
+def test_an_error_in_the_answer_is_reported_not_raised() -> None:
+    result = verdict("dt_da", lambda a, b: 1 / 0)
+    assert result.status == "wrong" and "ZeroDivisionError" in str(result) and "a = 0.0" in str(result)
+
+
+def test_an_unknown_exercise_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"no exercise 'powr'.*power"):
+        verdict("powr", 1.0)
+
+
+def test_the_counterexample_of_a_graph_is_drawn_with_the_wrong_node_outlined() -> None:
+    mismatch = verdict("backward", _assigning_backward).mismatch
+    assert mismatch is not None and mismatch.graph is not None
+    [wrong] = mismatch.highlight
+    assert wrong.label == "x0" and wrong.grad == 1.0
+    assert "#e8590c" in draw_dot(mismatch.graph, highlight=mismatch.highlight).source
+
+
+def test_draw_dot_draws_a_learners_own_value_class_as_it_draws_autograds() -> None:
+    def neuron(make: Callable[..., Any], mul: Callable[..., Any]) -> Any:
+        x, w = make(2.0, label="x"), make(-3.0, label="w")
+        return mul(x, w)
+
+    ours = neuron(
+        lambda d, label: V(d, label=label), lambda x, w: V(x.data * w.data, (x, w), (w.data, x.data), "*")
+    )
+    theirs = neuron(Value, lambda x, w: x * w)
+    assert draw_dot(ours, local_grads=True).source == draw_dot(theirs, local_grads=True).source
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_committed_notebooks_are_unsolved(path: Path) -> None:
+    cells = nbformat.read(path, as_version=4).cells
+    checks = [c for c in cells if "check" in c.metadata.get("tags", [])]
+    for cell in checks:
+        printed = "".join(out.get("text", "") for out in cell.outputs)
+        assert "not attempted" in printed, f"{path.name}: {cell.source!r} printed {printed!r}"
+    exercises = [c for c in cells if "exercise" in c.metadata.get("tags", [])]
+    assert len(exercises) == len(checks)
