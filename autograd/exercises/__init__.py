@@ -32,7 +32,8 @@ from .core import EXERCISES, Verdict, check, verdict
 
 __all__ = ["EXERCISES", "MODULES", "Verdict", "check", "verdict"]
 
-MODULES = ("chain_rule", "build", "backprop")  # one per notebook, in the order of the series
+# One per notebook, in the order of the series.
+MODULES = ("chain_rule", "build", "backprop", "training", "checking", "beyond")
 
 for _module in MODULES:
     import_module(f"{__name__}.{_module}")
