@@ -105,6 +105,66 @@ def differences(committed: Any, fresh: Any) -> list[str]:
     return found
 
 
+def _notebook(*cells: tuple[str, list[Any], list[str]]) -> Any:
+    """A notebook of code cells, each (source, outputs, tags)."""
+    notebook = nbformat.v4.new_notebook()
+    for source, outputs, tags in cells:
+        cell = nbformat.v4.new_code_cell(source, outputs=outputs)
+        cell.metadata["tags"] = tags
+        notebook.cells.append(cell)
+    return notebook
+
+
+def _stream(text: str) -> Any:
+    return nbformat.v4.new_output("stream", name="stdout", text=text)
+
+
+def _svg(*texts: str) -> Any:
+    body = "".join(f'<g><path d="M {k} 0"/><text x="{k}">{t}</text></g>' for k, t in enumerate(texts))
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{len(texts)}pt">{body}</svg>'
+    return nbformat.v4.new_output("display_data", data={"image/svg+xml": svg, "text/plain": "<Figure>"})
+
+
+def test_a_stale_text_is_reported_with_its_diff() -> None:
+    committed = _notebook(("print(n)", [_stream("11181 Values\n")], []))
+    fresh = _notebook(("print(n)", [_stream("8181 Values\n")], []))
+    (found,) = differences(committed, fresh)
+    assert "code cell 1 ('print(n)')" in found and "-11181 Values" in found and "+8181 Values" in found
+    assert differences(committed, committed) == []
+
+
+@pytest.mark.notebooks
+def test_the_runner_saves_a_progress_bar_as_its_final_line(tmp_path: Path) -> None:
+    source = (
+        "import time\n"
+        "for k in (10, 50, 100):\n"
+        "    print(f'\\r{k}%', end='', flush=True)\n"
+        "    time.sleep(0.05)\n"
+        "print()"
+    )
+    path = tmp_path / "bar.ipynb"
+    nbformat.write(_notebook((source, [], [])), path)
+    ran, _ = execute(path, tmp_path)
+    assert [(out.output_type, out.text) for out in ran.cells[0].outputs] == [("stream", "100%\n")]
+
+
+def test_pictures_are_compared_by_their_text_not_their_geometry() -> None:
+    committed = _notebook(("plot()", [_svg("accuracy 94%", "0.5")], []))
+    moved = _notebook(("plot()", [_svg("accuracy 94%", "0.5")], []))
+    moved.cells[0].outputs[0].data["image/svg+xml"] = (
+        moved.cells[0].outputs[0].data["image/svg+xml"].replace("M 0 0", "M 9 9")
+    )
+    assert differences(committed, moved) == []
+    (found,) = differences(committed, _notebook(("plot()", [_svg("accuracy 92%", "0.5")], [])))
+    assert "-accuracy 94%" in found and "+accuracy 92%" in found
+
+
+def test_a_tagged_cell_is_compared_by_the_kinds_of_its_outputs_only() -> None:
+    committed = _notebook(("time()", [_stream("0.42 s\n")], [IGNORE_OUTPUT]))
+    assert differences(committed, _notebook(("time()", [_stream("0.57 s\n")], []))) == []
+    assert differences(committed, _notebook(("time()", [_svg("0.57 s")], [])))
+
+
 def test_the_series_is_there() -> None:
     assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
 
