@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench notebooks clean
+.PHONY: demo test lint fuzz bench notebooks run-notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-demo
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks
+
+# Re-execute every notebook in a fresh kernel and save it with its outputs, as `make test` compares them.
+run-notebooks: $(VENV)/.installed-test
+	$(BIN)/python tests/test_notebooks.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

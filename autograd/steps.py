@@ -160,8 +160,10 @@ def _backward(root: Value, order: tuple[Value, ...]) -> list[tuple[dict[Value, f
 
 
 def _caption(step: int, count: int, node: Value, grad: float) -> str:
-    name, g = f" {node.label}" if node.label else "", number(grad)
+    g = number(grad)
     if not node.parents:
-        return f"Step {step} of {count}: the leaf{name} has no inputs, so its grad {g} is final."
-    sends = f"sends its grad {g} to its inputs: input.grad += ∂ * {g}"
-    return f"Step {step} of {count}: the {node.op} node{name} {sends}"
+        leaf = f"the leaf {node.label}" if node.label else "this leaf"
+        return f"Step {step} of {count}: {leaf} has no inputs, so its grad {g} is final."
+    output = f'the output of the "{node.op}" op'
+    who = f"{node.label}, {output}," if node.label else output
+    return f"Step {step} of {count}: {who} sends its grad {g} to its inputs: input.grad += ∂ * {g}"

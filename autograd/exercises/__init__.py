@@ -37,7 +37,8 @@ from .text import set_language
 
 __all__ = ["EXERCISES", "MODULES", "Verdict", "check", "set_language", "verdict"]
 
-MODULES = ("chain_rule", "build", "backprop")  # one per notebook, in the order of the series
+# One per notebook, in the order of the series.
+MODULES = ("chain_rule", "build", "backprop", "training", "checking", "beyond")
 
 for _module in MODULES:
     import_module(f"{__name__}.{_module}")
