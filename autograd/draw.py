@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import math
+import operator
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import SupportsIndex
 
 from .engine import Value
 from .layout import Drawing
@@ -84,6 +86,20 @@ def nearest(root: Value, count: int) -> dict[Value, int]:
     return numbers
 
 
+def limit(value: object, option: str, caller: str) -> int | None:
+    """``value``, a limit on the number of values drawn, as an int, or None for no limit; a
+    ValueError naming the option for anything but a positive integer (a NumPy one too) or None,
+    checked before any drawing, since a limit that compares oddly would let any graph through."""
+    if value is None:
+        return None
+    if isinstance(value, SupportsIndex) and not isinstance(value, bool) and operator.index(value) >= 1:
+        return operator.index(value)
+    raise ValueError(
+        f"{caller}({option}={value!r:.60}): {option} counts values, so it must be a whole number "
+        f"of at least 1 (such as {option}=50), or None for no limit"
+    )
+
+
 def values_within(root: Value, max_nodes: int | None, caller: str, advice: str) -> dict[Value, int]:
     """Every value of the graph, numbered as by ``nearest``, or a ValueError that names the limit and
     the option that raises it when there are more than ``max_nodes``: counts no further than that."""
@@ -125,9 +141,8 @@ def draw_dot(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot() draws a Value, got {type(root).__name__}")
+    max_nodes, last = limit(max_nodes, "max_nodes", "draw_dot"), limit(last, "last", "draw_dot")
     if last is not None:
-        if last < 1:
-            raise ValueError(f"draw_dot(last={last}) draws the last N values: N must be at least 1")
         nodes = nearest(root, last)
     else:
         advice = f"Draw only the values nearest the output with draw_dot(root, last={max_nodes})."
