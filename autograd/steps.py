@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .draw import Scene, number, picture, values_within
+from .draw import Scene, limit, number, picture, values_within
 from .engine import Value
 from .graph import reverse_topological
 from .layout import Drawing
@@ -118,7 +118,8 @@ def backward_steps(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps() takes a Value, got {type(root).__name__}")
-    nodes = values_within(root, max_nodes, "backward_steps", "Every step draws the whole graph.")
+    count = limit(max_nodes, "max_nodes", "backward_steps")
+    nodes = values_within(root, count, "backward_steps", "Every step draws the whole graph.")
     order = tuple(reverse_topological(root))
     states = _backward(root, order)
     widest = max(len(number(g)) for grads, _ in states for g in grads.values())
