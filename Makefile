@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench notebooks fixtures clean
+.PHONY: demo test lint fuzz bench notebooks run-notebooks fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ fixtures: $(VENV)/.installed-test $(VENV)/.installed-bench
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks
+
+# Re-execute every notebook in a fresh kernel and save it with its outputs, as `make test` compares them.
+run-notebooks: $(VENV)/.installed-test
+	$(BIN)/python tests/test_notebooks.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

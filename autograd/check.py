@@ -8,6 +8,7 @@ a table of every derivative compared, so a learner sees at once which input is w
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from .engine import Value, grad
 from .graph import topological_order
 from .modes import enable_grad
+from .ops import is_number, to_float
 
 EPS = 1e-6
 ATOL = 1e-5
@@ -24,6 +26,13 @@ OK = "ok"
 MISMATCH = "MISMATCH"
 KINK = "not differentiable"
 NOT_FINITE = "not finite"
+EDGE = "near a domain edge"
+CANCELLATION = "cancellation"
+
+# Where a derivative fails, how far the check looks for the edge of f's domain (up to 2**8 eps
+# away), and which other steps it tries: eps/4 ... eps/256, and 10 eps ... 10**4 eps.
+EDGE_SEARCH = 8
+OTHER_STEPS = 4
 
 _EXPLANATIONS = {
     MISMATCH: "the analytical derivative is wrong: check the derivative rules, and look for .data or "
@@ -32,6 +41,13 @@ _EXPLANATIONS = {
     "the derivative is only a convention: check at another point",
     NOT_FINITE: "f or its derivative is inf or nan at this point or within eps of it: check inside "
     "the domain of every op (no log or sqrt of a negative, no division by zero)",
+    EDGE: "the point is within a few eps of the edge of f's domain (f is inf or nan there: log or sqrt "
+    "near 0), where f bends too sharply for central differences with this eps; a smaller eps agrees "
+    "with the analytical value: check again with a smaller eps",
+    CANCELLATION: "the numerical side lost its digits to cancellation: rounding error swamps "
+    "f(x + eps) - f(x - eps), as where f subtracts large, nearly equal numbers ((x + 1e8) - 1e8) or "
+    "x is so large that x + eps rounds; a larger eps agrees with the analytical value: check again "
+    "with a larger eps",
 }
 
 Inputs = Sequence[Value | float] | Value | float
@@ -66,8 +82,12 @@ def gradcheck(
     ``f`` takes ``len(inputs)`` Values and returns a Value; ``inputs`` are numbers or Values (only
     their data is used). Agreement means |analytical - numerical| <= atol + rtol |numerical|. When
     they disagree this raises ``GradcheckError`` with a table of every input, or returns False
-    when ``raise_exception`` is False. A kink or an inf or nan within eps is reported as such.
+    when ``raise_exception`` is False. A kink or an inf or nan within eps is reported as such, and
+    so is a correct derivative that central differences miss at this eps: too close to the edge of
+    f's domain (a smaller eps agrees) or lost to rounding (a larger eps agrees). ``eps`` must be
+    positive, ``atol`` and ``rtol`` at least 0, all finite: anything else raises at once.
     """
+    eps, atol, rtol = _options("gradcheck", eps=eps, atol=atol, rtol=rtol)
     x = _point(inputs)
     leaves, out = _evaluate(f, x)
     analytical = grad(out, leaves)
@@ -75,8 +95,8 @@ def gradcheck(
     kinked = _kinked(out, leaves)
     rows = []
     for i, xi in enumerate(x):
-        minus, plus = (_evaluate(f, _shifted(x, i, step))[1].data for step in (-eps, eps))
-        numerical, verdict = judge.verdict(minus, out.data, plus, analytical[i], kinked[i])
+        along = _value_along(f, x, i)
+        numerical, verdict = judge.verdict(along, out.data, analytical[i], kinked[i])
         rows.append(_Row(str(i), _number(xi), numerical, analytical[i], verdict))
     return _report("gradcheck", "reverse-mode gradients", rows, judge, raise_exception)
 
@@ -96,21 +116,48 @@ def gradgradcheck(
     side is (g(x + eps e_j) - g(x - eps e_j)) / 2 eps for the reverse-mode gradient g. Arguments,
     agreement and the report are as in ``gradcheck``.
     """
+    eps, atol, rtol = _options("gradgradcheck", eps=eps, atol=atol, rtol=rtol)
     x = _point(inputs)
     leaves, out = _evaluate(f, x)
     first = grad(out, leaves, create_graph=True)
     hessian = [grad(g, leaves) for g in first]
-    shifted = [[_gradient(f, _shifted(x, j, step)) for step in (-eps, eps)] for j in range(len(x))]
     judge = _Judge(eps, atol, rtol, finite=math.isfinite(out.data))
     kinked = _kinked(out, leaves)
+    gradient = functools.cache(functools.partial(_gradient, f, x))  # each row i reads the same ones
     rows = []
     for i, gi in enumerate(first):
-        for j, (minus, plus) in enumerate(shifted):
+        for j in range(len(x)):
             kink = kinked[i] or kinked[j]
-            numerical, verdict = judge.verdict(minus[i], gi.data, plus[i], hessian[i][j], kink)
+            along = _gradient_along(gradient, i, j)
+            numerical, verdict = judge.verdict(along, gi.data, hessian[i][j], kink)
             values = f"{_number(x[i])}, {_number(x[j])}"
             rows.append(_Row(f"{i}, {j}", values, numerical, hessian[i][j], verdict))
     return _report("gradgradcheck", "second derivatives", rows, judge, raise_exception)
+
+
+def _options(check: str, *, eps: float, atol: float, rtol: float) -> tuple[float, float, float]:
+    """``eps``, ``atol`` and ``rtol`` as floats; a TypeError or ValueError naming the option unless
+    each is a real number, finite, with eps > 0 and atol, rtol >= 0."""
+    rules = [
+        ("eps", eps, "the step of the central differences", "a finite number > 0", EPS),
+        ("atol", atol, "the absolute tolerance", "a finite number >= 0", ATOL),
+        ("rtol", rtol, "the relative tolerance", "a finite number >= 0", RTOL),
+    ]
+    checked = []
+    for name, value, meaning, must, default in rules:
+        if isinstance(value, bool) or not is_number(value):
+            raise TypeError(
+                f"{check}({name}={value!r:.60}): {name} is {meaning} and must be {must}, "
+                f"got {type(value).__name__}; the default is {default:g}"
+            )
+        number = to_float(value)
+        if not math.isfinite(number) or number < 0 or (name == "eps" and number == 0):
+            raise ValueError(
+                f"{check}({name}={value!r}): {name} is {meaning} and must be {must}; "
+                f"the default is {default:g}"
+            )
+        checked.append(number)
+    return checked[0], checked[1], checked[2]
 
 
 def _point(inputs: Inputs) -> list[float]:
@@ -132,13 +179,26 @@ def _evaluate(f: Callable[..., Value], x: Sequence[float]) -> tuple[list[Value],
     return leaves, out
 
 
-def _gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, ...]:
-    leaves, out = _evaluate(f, x)
+def _gradient(f: Callable[..., Value], x: Sequence[float], j: int, step: float) -> tuple[float, ...]:
+    """The reverse-mode gradient of ``f`` at ``x`` with input ``j`` moved by ``step``."""
+    leaves, out = _evaluate(f, _shifted(x, j, step))
     return grad(out, leaves)
 
 
 def _shifted(x: Sequence[float], i: int, step: float) -> list[float]:
     return [xj + step if j == i else xj for j, xj in enumerate(x)]
+
+
+def _value_along(f: Callable[..., Value], x: Sequence[float], i: int) -> Callable[[float], float]:
+    """``f`` along input ``i``: its value at ``x`` with that input moved by a step."""
+    return lambda step: _evaluate(f, _shifted(x, i, step))[1].data
+
+
+def _gradient_along(
+    gradient: Callable[[int, float], tuple[float, ...]], i: int, j: int
+) -> Callable[[float], float]:
+    """d f / d x_i along input ``j``, from ``gradient(j, step)``."""
+    return lambda step: gradient(j, step)[i]
 
 
 def _kinked(out: Value, leaves: Sequence[Value]) -> list[bool]:
@@ -163,16 +223,23 @@ class _Judge:
         return abs(a - b) <= self.atol + self.rtol * abs(b)
 
     def verdict(
-        self, minus: float, mid: float, plus: float, analytical: float, kink: bool
+        self, phi: Callable[[float], float], mid: float, analytical: float, kink: bool
     ) -> tuple[float, str]:
-        """The central difference of phi from phi(-eps), phi(0), phi(eps), and the verdict on ``analytical``.
+        """The central difference of ``phi`` (f along one input, as a function of the step) at eps,
+        and the verdict on ``analytical``, its derivative at step 0, where its value is ``mid``.
 
         A kink shows as one-sided differences that disagree. The verdict is ``KINK`` there when a relu
         or abs sits exactly at 0, or when central differences disagree with an analytical value that is
-        one of the one-sided derivatives or between them (a subgradient).
+        one of the one-sided derivatives or between them (a subgradient). Where f is differentiable,
+        central differences err by about C eps**2 + R / eps. The first term, from f's curvature, is
+        large close to the edge of f's domain and vanishes as eps shrinks: the verdict is ``EDGE``
+        where f is inf or nan a few eps away and a smaller eps agrees. The second, from rounding, is
+        large where f cancels large numbers and vanishes as eps grows: ``CANCELLATION`` where a larger
+        eps agrees. A wrong derivative is off at every eps (``MISMATCH``).
         """
+        minus, plus = phi(-self.eps), phi(self.eps)
         numerical = (plus - minus) / (2 * self.eps)
-        if not (self.finite and all(map(math.isfinite, (minus, mid, plus, analytical)))):
+        if not (self.finite and all(map(math.isfinite, (minus, mid, plus, numerical, analytical)))):
             return numerical, NOT_FINITE
         left, right = (mid - minus) / self.eps, (plus - mid) / self.eps
         agree = self.close(analytical, numerical)
@@ -180,9 +247,26 @@ class _Judge:
         between = min(left, right) <= analytical <= max(left, right) or any(
             self.close(analytical, side) for side in (left, right)
         )
-        if (kink and not (agree and smooth)) or (not agree and not smooth and between):
+        if kink and not (agree and smooth):
             return numerical, KINK
-        return numerical, OK if agree else MISMATCH
+        if agree:
+            return numerical, OK
+        smaller, larger = ([self.eps * base**k for k in range(1, OTHER_STEPS + 1)] for base in (1 / 4, 10))
+        if self.edge_near(phi) and self.agrees(phi, analytical, smaller):
+            return numerical, EDGE
+        if self.agrees(phi, analytical, larger):
+            return numerical, CANCELLATION
+        return numerical, KINK if not smooth and between else MISMATCH
+
+    def agrees(self, phi: Callable[[float], float], analytical: float, steps: Iterable[float]) -> bool:
+        """Whether the central difference with one of ``steps`` is finite and agrees with ``analytical``."""
+        differences = ((phi(step) - phi(-step)) / (2 * step) for step in steps)
+        return any(math.isfinite(d) and self.close(analytical, d) for d in differences)
+
+    def edge_near(self, phi: Callable[[float], float]) -> bool:
+        """Whether ``phi`` is inf or nan within ``2**EDGE_SEARCH`` steps of eps, on either side."""
+        steps = (side * self.eps * 2**k for k in range(1, EDGE_SEARCH + 1) for side in (-1, 1))
+        return any(not math.isfinite(phi(step)) for step in steps)
 
 
 def _number(x: float) -> str:

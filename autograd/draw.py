@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import html
 import math
+import operator
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, SupportsIndex, TypeVar
 
 from .layout import Drawing
 
@@ -109,6 +110,20 @@ def nearest(root: N, count: int) -> dict[N, int]:
     return numbers
 
 
+def limit(value: object, option: str, caller: str) -> int | None:
+    """``value``, a limit on the number of values drawn, as an int, or None for no limit; a
+    ValueError naming the option for anything but a positive integer (a NumPy one too) or None,
+    checked before any drawing, since a limit that compares oddly would let any graph through."""
+    if value is None:
+        return None
+    if isinstance(value, SupportsIndex) and not isinstance(value, bool) and operator.index(value) >= 1:
+        return operator.index(value)
+    raise ValueError(
+        f"{caller}({option}={value!r:.60}): {option} counts values, so it must be a whole number "
+        f"of at least 1 (such as {option}=50), or None for no limit"
+    )
+
+
 def values_within(root: N, max_nodes: int | None, caller: str, advice: str) -> dict[N, int]:
     """Every value of the graph, numbered as by ``nearest``, or a ValueError that names the limit and
     the option that raises it when there are more than ``max_nodes``: counts no further than that."""
@@ -156,9 +171,8 @@ def draw_dot(
             f"draw_dot() draws a Value, or a node of your own with {', '.join(NODE_FIELDS)}; got "
             f"{type(root).__name__}, which has no {', '.join(missing)}"
         )
+    max_nodes, last = limit(max_nodes, "max_nodes", "draw_dot"), limit(last, "last", "draw_dot")
     if last is not None:
-        if last < 1:
-            raise ValueError(f"draw_dot(last={last}) draws the last N values: N must be at least 1")
         nodes = nearest(root, last)
     else:
         advice = f"Draw only the values nearest the output with draw_dot(root, last={max_nodes})."

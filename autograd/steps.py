@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .draw import Scene, number, picture, values_within
+from .draw import Scene, limit, number, picture, values_within
 from .engine import Value
 from .graph import reverse_topological
 from .layout import Drawing
@@ -118,7 +118,8 @@ def backward_steps(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps() takes a Value, got {type(root).__name__}")
-    nodes = values_within(root, max_nodes, "backward_steps", "Every step draws the whole graph.")
+    count = limit(max_nodes, "max_nodes", "backward_steps")
+    nodes = values_within(root, count, "backward_steps", "Every step draws the whole graph.")
     order = tuple(reverse_topological(root))
     states = _backward(root, order)
     widest = max(len(number(g)) for grads, _ in states for g in grads.values())
@@ -160,8 +161,10 @@ def _backward(root: Value, order: tuple[Value, ...]) -> list[tuple[dict[Value, f
 
 
 def _caption(step: int, count: int, node: Value, grad: float) -> str:
-    name, g = f" {node.label}" if node.label else "", number(grad)
+    g = number(grad)
     if not node.parents:
-        return f"Step {step} of {count}: the leaf{name} has no inputs, so its grad {g} is final."
-    sends = f"sends its grad {g} to its inputs: input.grad += ∂ * {g}"
-    return f"Step {step} of {count}: the {node.op} node{name} {sends}"
+        leaf = f"the leaf {node.label}" if node.label else "this leaf"
+        return f"Step {step} of {count}: {leaf} has no inputs, so its grad {g} is final."
+    output = f'the output of the "{node.op}" op'
+    who = f"{node.label}, {output}," if node.label else output
+    return f"Step {step} of {count}: {who} sends its grad {g} to its inputs: input.grad += ∂ * {g}"

@@ -8,6 +8,8 @@ import importlib
 import math
 import sys
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -179,6 +181,95 @@ def test_non_finite_values_are_reported_as_such(f: Callable[..., Value], x: floa
     for check in (gradcheck, gradgradcheck):
         with pytest.raises(GradcheckError, match="not finite: f or its derivative is inf or nan"):
             check(f, [x])
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [(Value.log, 2e-6), (Value.sqrt, 1e-5), (lambda x: x**0.5, 1e-5), (lambda x: (1 - x).log(), 1 - 2e-6)],
+)
+def test_a_point_near_the_edge_of_the_domain_is_not_called_a_kink(f: Callable[..., Value], x: float) -> None:
+    for check in (gradcheck, gradgradcheck):
+        with pytest.raises(GradcheckError) as failure:
+            check(f, [x])
+        assert verdicts(failure.value, 1) == ["near a domain edge"]
+        assert "within a few eps of the edge of f's domain" in str(failure.value)
+        assert "check again with a smaller eps" in str(failure.value)
+        assert check(f, [x], eps=1e-9)  # the derivative is right, as the smaller eps shows
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "larger"),
+    [
+        (lambda x: (x + 1e8) - 1e8, 1.0, 1e-3),
+        (lambda x: ((x + 1e8) - 1e8).sin(), 1.0, 1e-3),
+        (lambda x: x * x, 1e10, 1e-2),  # x + eps rounds to a neighbour of x
+    ],
+)
+def test_rounding_that_swamps_the_differences_is_called_cancellation(
+    f: Callable[..., Value], x: float, larger: float
+) -> None:
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(f, [x])
+    assert verdicts(failure.value, 1) == ["cancellation"]
+    assert "lost its digits to cancellation" in str(failure.value)
+    assert "check again with a larger eps" in str(failure.value)
+    assert gradcheck(f, [x], eps=larger)  # the derivative is right, as the larger eps shows
+
+
+def test_a_wrong_derivative_is_a_mismatch_at_a_domain_edge_too() -> None:
+    for check in (gradcheck, gradgradcheck):
+        with pytest.raises(GradcheckError) as failure:
+            check(lambda x: x.log() * Value(x.data), [2e-6])
+        assert verdicts(failure.value, 1) == ["MISMATCH"]
+
+
+def test_an_overflowing_difference_is_not_finite_rather_than_a_pass() -> None:
+    # a cut graph (analytical 0) whose differences overflow: inf must not count as agreement
+    with pytest.raises(GradcheckError, match="not finite"):
+        gradcheck(lambda x: x * 0 + (Value(x.data) * 1e6).tanh() * 1e303, [0.0])
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize(
+    ("option", "bad"),
+    [
+        ("eps", 0),
+        ("eps", -1e-6),
+        ("eps", math.nan),
+        ("eps", math.inf),
+        ("atol", -1e-5),
+        ("atol", math.nan),
+        ("atol", math.inf),
+        ("rtol", -0.1),
+        ("rtol", math.nan),
+    ],
+)
+def test_a_bad_step_or_tolerance_is_refused_at_once(
+    check: Callable[..., bool], option: str, bad: float
+) -> None:
+    calls: list[float] = []
+
+    def f(x: Value) -> Value:
+        calls.append(x.data)
+        return x * x
+
+    with pytest.raises(ValueError, match=rf"^{check.__name__}\({option}={bad!r}\): {option} is .* must be"):
+        check(f, [1.0], **{option: bad})
+    assert calls == []
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize(("option", "bad"), [("eps", "1e-6"), ("atol", None), ("rtol", True)])
+def test_a_step_or_tolerance_that_is_not_a_number_is_a_type_error(
+    check: Callable[..., bool], option: str, bad: object
+) -> None:
+    with pytest.raises(TypeError, match=rf"^{check.__name__}\({option}=.*got {type(bad).__name__}"):
+        check(Value.exp, [1.0], **{option: bad})
+
+
+def test_zero_tolerances_and_number_types_are_accepted() -> None:
+    assert gradcheck(lambda x: 2 * x, [0.0], eps=0.5, atol=0, rtol=0)  # exact for a linear f
+    assert gradcheck(Value.exp, [0.0], eps=Fraction(1, 10**6), atol=Decimal("1e-5"))
 
 
 def test_the_function_must_return_a_value() -> None:

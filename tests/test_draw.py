@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import graphviz
@@ -392,6 +393,32 @@ def test_draw_dot_explains_wrong_arguments() -> None:
         draw_dot(1.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least 1"):
         draw_dot(Value(1.0), last=0)
+
+
+LIMITS = [(draw_dot, "last"), (draw_dot, "max_nodes"), (backward_steps, "max_nodes")]
+
+
+@pytest.mark.parametrize(("draw", "option"), LIMITS)
+@pytest.mark.parametrize("bad", [1.5, 2.0, math.nan, math.inf, True, "3", 0, -1])
+def test_a_limit_that_is_not_a_positive_integer_is_refused_at_once(
+    huge: Value, draw: Callable[..., object], option: str, bad: object
+) -> None:
+    start = time.perf_counter()
+    with pytest.raises(
+        ValueError, match=rf"^{draw.__name__}\({option}={re.escape(repr(bad))}\): {option} counts"
+    ):
+        draw(huge, **{option: bad})
+    assert time.perf_counter() - start < 0.5
+
+
+def test_a_limit_may_be_a_numpy_integer() -> None:
+    np = pytest.importorskip("numpy")
+    y = autograd.sum([Value(1.0), Value(2.0)]) * 2  # five values: two leaves, the sum, 2 and the product
+    drawn = nodes(draw_dot(y, last=np.int64(4)).pipe(format="svg"))
+    assert sum(name.startswith("n") for name in drawn) == 4
+    with pytest.raises(ValueError, match="more than 4 values"):
+        draw_dot(y, max_nodes=np.int64(4))
+    assert len(backward_steps(y, max_nodes=np.int64(5))) == 5
 
 
 # The backward pass, step by step

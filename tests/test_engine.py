@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import math
+import sys
 import threading
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -16,6 +19,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, detect_anomaly, enable_grad, grad, no_grad
+
+T = TypeVar("T")
 
 
 def test_micrograd_readme_example() -> None:
@@ -311,6 +316,52 @@ def test_detect_anomaly_names_the_op_where_nan_first_appears() -> None:
     with detect_anomaly(), pytest.raises(FloatingPointError, match="backward through sqrt"):
         grad(Value(0.0).sqrt() + 1, [])
     assert math.isnan(x.log().data)  # outside the block nan propagates
+
+
+def shared_graph(width: int = 16, depth: int = 4) -> tuple[list[Value], list[Value]]:
+    """Leaves, and eight outputs that all read one shared stack of tanh layers built on them."""
+    rng = np.random.default_rng(10)
+    xs = [Value(float(x)) for x in rng.uniform(-1, 1, width)]
+    h = xs
+    for _ in range(depth):
+        h = [v.tanh() for v in autograd.dot(rng.uniform(-0.5, 0.5, (width, width)).tolist(), h)]
+    outputs = [autograd.dot(h, rng.uniform(-1, 1, width).tolist()) * (k + 1) for k in range(4)]
+    return xs, outputs + [o.sin() for o in outputs]
+
+
+@pytest.fixture
+def switch_often() -> Iterator[None]:
+    """Threads switch every microsecond, so that concurrent passes interleave inside one another."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
+
+def concurrently(work: Callable[[int], T], count: int) -> list[T]:
+    """``work(k)`` for k < ``count``, each in its own thread, all let go at the same moment."""
+    start = threading.Barrier(count)
+    results: dict[int, T] = {}
+
+    def run(k: int) -> None:
+        start.wait()
+        results[k] = work(k)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [results[k] for k in range(count)]
+
+
+@pytest.mark.usefixtures("switch_often")
+def test_grad_from_eight_threads_on_one_shared_graph_agrees_with_one_thread() -> None:
+    xs, outputs = shared_graph()
+    alone = [grad(out, xs) for out in outputs]  # one thread, one output after another
+    for _ in range(10):
+        assert concurrently(lambda k: grad(outputs[k], xs), len(outputs)) == alone
+    assert all(x.grad == 0.0 for x in xs)  # and no thread wrote a .grad
 
 
 def test_a_million_deep_chain_backpropagates() -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from string import Formatter
 from types import ModuleType
 from typing import Any
 
@@ -19,8 +21,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograd import Value, draw_dot
-from autograd.exercises import EXERCISES, MODULES, check, verdict
+from autograd import Value, draw_dot, grad
+from autograd.exercises import EXERCISES, MODULES, check, set_language, verdict
+from autograd.exercises.text import TEXTS
+from autograd.ops import real
 
 ROOT = Path(__file__).parent.parent
 SOLUTIONS = ROOT / "notebooks" / "solutions"
@@ -34,8 +38,12 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-chain_rule, build, backprop = (_load(name) for name in ("chain_rule", "build", "backprop"))
-REFERENCE: dict[str, Any] = {**chain_rule.SOLUTIONS, **build.SOLUTIONS, **backprop.SOLUTIONS}
+chain_rule, build, backprop, training, checking, beyond = (_load(name) for name in MODULES)
+REFERENCE: dict[str, Any] = {
+    name: answer
+    for module in (chain_rule, build, backprop, training, checking, beyond)
+    for name, answer in module.SOLUTIONS.items()
+}
 
 
 def test_every_exercise_has_a_reference_solution() -> None:
@@ -106,6 +114,54 @@ def _step_uphill(parameters: list[Any], lr: float) -> None:
         p.grad = 0.0
 
 
+def _adam_without_correction(theta, g, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):  # type: ignore[no-untyped-def]
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    return theta - lr * m / (math.sqrt(v) + eps), m, v
+
+
+def _adam_without_sqrt(theta, g, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):  # type: ignore[no-untyped-def]
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    return theta - lr * (m / (1 - beta1**t)) / (v / (1 - beta2**t) + eps), m, v
+
+
+def _normalize_by_data(x: Any, y: Any) -> Any:
+    return x / Value(math.sqrt(x.data**2 + y.data**2))
+
+
+class _DualWithoutProductRule(beyond.Dual):  # type: ignore[misc,name-defined]
+    def __mul__(self, other: Any) -> Any:
+        other = beyond.Dual.lift(other)
+        return type(self)(self.value * other.value, self.derivative * other.value)
+
+    __rmul__ = __mul__
+
+
+class _DualWithoutChainFactor(beyond.Dual):  # type: ignore[misc,name-defined]
+    def sin(self) -> Any:
+        return type(self)(math.sin(self.value), math.cos(self.value))
+
+
+def _gradient_times_v(f: Any, point: list[float], v: list[float]) -> list[float]:
+    xs = [Value(p) for p in point]
+    return [g * vi for g, vi in zip(grad(f(*xs), xs), v)]
+
+
+def _first_row_times_v(f: Any, point: list[float], v: list[float]) -> list[float]:
+    xs = [Value(p) for p in point]
+    first = grad(f(*xs), xs, create_graph=True)
+    row = grad(first[0], xs)
+    return [h * vi for h, vi in zip(row, v)]
+
+
+def _pure_newton(f: Any, point: tuple[float, float]) -> list[float]:
+    xs = [Value(p) for p in point]
+    first = grad(f(*xs), xs, create_graph=True)
+    g = [d.data for d in first]
+    (a, b), (c, d) = [list(grad(gi, xs)) for gi in first]
+    det = a * d - b * c
+    return [point[0] - (d * g[0] - b * g[1]) / det, point[1] - (a * g[1] - c * g[0]) / det]
+
+
 WRONG: dict[str, list[tuple[str, Any, str]]] = {
     # exercise: [(the mistake, the answer, a text the report must show)]
     "slope_zero": [("g' without its factor 2: 3x - 4 = 0", 4 / 3, "g'(1.3333333333333333) = 4.0")],
@@ -113,9 +169,9 @@ WRONG: dict[str, list[tuple[str, Any, str]]] = {
         ("h^(p+1) = eps / c, the p lost", lambda p, c, eps: (eps / c) ** (1 / (p + 1)), "p = 2"),
         ("the square root for every p", lambda p, c, eps: math.sqrt(eps / (p * c)), "p = 2"),
     ],
-    "grads_of_L": [
-        ("dL/dc = 1, the factor f missing", lambda a, b, c, f: (b * f, a * f, 1.0, a * b + c), "dL/dc = 1.0"),
-        ("dL/df = c, the wrong node", lambda a, b, c, f: (b * f, a * f, f, c), "dL/df"),
+    "grads_of_C": [
+        ("dC/dk = 1, the factor f missing", lambda a, b, k, f: (b * f, a * f, 1.0, a * b + k), "dC/dk = 1.0"),
+        ("dC/df = k, the wrong node", lambda a, b, k, f: (b * f, a * f, f, k), "dC/df"),
     ],
     "dt_da": [
         ("the inner factor b missing", lambda a, b: 1 - math.tanh(a * b) ** 2, "dt/da = 1.0"),
@@ -173,6 +229,78 @@ WRONG: dict[str, list[tuple[str, Any, str]]] = {
     "should_stop": [
         ("the sign kept", lambda ps: max(p.grad for p in ps) < 1e-3, "should_stop = True"),
         ("a .data leak", lambda ps: max(abs(p.data) for p in ps) < 1e-3, "should_stop = False"),
+    ],
+    # notebook 04
+    "n_parameters": [
+        (
+            "the biases forgotten",
+            lambda nin, nouts: sum(a * b for a, b in zip([nin, *nouts], nouts)),
+            "parameters",
+        ),
+        (
+            "one bias per layer",
+            lambda nin, nouts: sum(a * b + 1 for a, b in zip([nin, *nouts], nouts)),
+            "parameters",
+        ),
+    ],
+    "sgd_step_l2": [
+        ("the penalty's factor 2 lost", lambda t, g, lr, a: t - lr * (g + a * t), "theta ="),
+        ("the penalty added uphill", lambda t, g, lr, a: t - lr * (g - 2 * a * t), "theta ="),
+    ],
+    "bce_with_logits": [
+        ("log(1 + e^s) as written", lambda s, t: math.log(1 + math.exp(s)) - t * s, "OverflowError"),
+        (
+            "log of sigmoids",
+            lambda s, t: (
+                -t * math.log(1 / (1 + math.exp(-s))) - (1 - t) * math.log(1 - 1 / (1 + math.exp(-s)))
+            ),
+            "score =",
+        ),
+    ],
+    "adam_step": [
+        ("no bias correction", _adam_without_correction, "theta after step 1"),
+        ("the square root forgotten", _adam_without_sqrt, "theta after step"),
+    ],
+    "full_batch_grad": [
+        ("the plain mean of the batches", lambda grads, sizes: sum(grads) / len(grads), "batch sizes = [1, "),
+        ("the sum of the batches", lambda grads, sizes: sum(grads), "dC/dw"),
+    ],
+    "exact_text": [
+        ("six decimals", lambda x: f"{x:.6f}", "x ="),
+        ("a float, not text", lambda x: x, "x ="),
+    ],
+    # notebook 05
+    "normalize": [("the norm from .data", _normalize_by_data, "d/dy = 0.0")],
+    "logsumexp_values": [
+        (
+            "m not added back",
+            lambda *xs: sum((x - max(xs, key=lambda v: v.data)).exp() for x in xs).log(),
+            "value",
+        ),
+    ],
+    "softplus_rule": [
+        ("1 / (1 - e^-x), the sign slipped", lambda out, x: (1 / (1 - math.e**-x),), "x = 0.0"),
+        ("the float inside x", lambda out, x: (1 / (1 + math.exp(-real(x))),), "second derivatives"),
+    ],
+    "hypot_rule": [("the partials swapped", lambda out, x, y: (y / out, x / out), "d/dx")],
+    "cube_rule": [("3 * real(x) ** 2", lambda out, x: (3 * real(x) ** 2,), "second derivatives")],
+    # notebook 06
+    "dual": [
+        ("the product rule's second term lost", _DualWithoutProductRule, "d/dy = 1.0"),
+        ("sin without the chain factor", _DualWithoutChainFactor, "sin"),
+    ],
+    "hvp": [
+        ("the gradient times v, entry by entry", _gradient_times_v, "Hv ="),
+        ("the Hessian's first row only", _first_row_times_v, "Hv ="),
+    ],
+    "damped_newton_step": [("pure Newton, never halved", _pure_newton, "new point")],
+    "relu_gradient_factor": [
+        ("c once per layer, the output's too", lambda h, c: c ** (h + 1), "factor"),
+        ("linear in the depth", lambda h, c: c * h, "factor"),
+    ],
+    "linear_backward": [
+        ("dW transposed", lambda A, W, dZ: (dZ @ W, A.T @ dZ, dZ.sum(axis=0)), "dW: an array of shape"),
+        ("db the mean, not the sum", lambda A, W, dZ: (dZ @ W, dZ.T @ A, dZ.mean(axis=0)), "db ="),
     ],
 }
 
@@ -241,15 +369,127 @@ def test_draw_dot_draws_a_learners_own_value_class_as_it_draws_autograds() -> No
     assert draw_dot(ours, local_grads=True).source == draw_dot(theirs, local_grads=True).source
 
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+def _fields(sentence: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(sentence) if field is not None}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_sentence_has_a_chinese_twin_with_the_same_fields() -> None:
+    # A module of exercises added without its Chinese sentences fails here, naming the keys.
+    english, chinese = TEXTS["en"], TEXTS["zh"]
+    assert sorted(english.keys() - chinese.keys()) == [], "sentences with no Chinese"
+    assert sorted(chinese.keys() - english.keys()) == [], "Chinese sentences with no English"
+    differ = [key for key in english if _fields(english[key]) != _fields(chinese[key])]
+    assert differ == [], "sentences whose Chinese fills in other fields than the English"
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    set_language("zh")
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
+def _english_phrases() -> list[str]:
+    """The English of the reports: every run of two or more words in a sentence, and the titles."""
+    english = TEXTS["en"]
+    phrases = [english["field"].format(title=english[key]) for key in ("inputs", "expected", "obtained")]
+    for sentence in english.values():
+        for literal, *_ in Formatter().parse(sentence):
+            for piece in re.split(r"[.:,;()]", literal):
+                words = [w for w in piece.split() if re.fullmatch(r"[A-Za-z']+", w)]
+                if len(words) >= 2:
+                    phrases.append(piece.strip())
+    return phrases
+
+
+# The texts of WRONG that are words, not numbers, in the Chinese report.
+IN_CHINESE = {
+    "more than once": "出现了不止一次",
+    "comes before its parent": "排在了它的父节点",
+    "missing": "缺了",
+    "expected: x0.grad = 1.0": "应为： x0.grad = 1.0",
+}
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(
+    ("name", "mistake", "answer", "shown"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES]
+)
+def test_a_wrong_answer_is_reported_in_chinese_with_its_counterexample(
+    name: str, mistake: str, answer: Any, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    check(name, answer)
+    report = capsys.readouterr().out
+    assert report.startswith(f"✗ {name}：还不对") and ("应为：" in report or "抛出了" in report), report
+    assert IN_CHINESE.get(shown, shown) in report, report
+    assert [phrase for phrase in _english_phrases() if phrase in report] == [], report
+
+
+@pytest.mark.usefixtures("chinese")
+def test_a_stub_and_a_solution_are_answered_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    check("power", _stub)
+    check("power", REFERENCE["power"])
+    assert capsys.readouterr().out.splitlines() == [
+        TEXTS["zh"]["stub"].format(name="power"),
+        TEXTS["zh"]["done"].format(name="power"),
+    ]
+
+
+def test_an_unknown_language_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"set_language\(\): .*'fr'.*en, zh"):
+        set_language("fr")
+
+
+ZH = ROOT / "notebooks" / "zh"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(ZH.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
 def test_the_committed_notebooks_are_unsolved(path: Path) -> None:
+    stub = TEXTS["zh" if path.parent == ZH else "en"]["stub"]
     cells = nbformat.read(path, as_version=4).cells
     checks = [c for c in cells if "check" in c.metadata.get("tags", [])]
     for cell in checks:
         printed = "".join(out.get("text", "") for out in cell.outputs)
-        assert "not attempted" in printed, f"{path.name}: {cell.source!r} printed {printed!r}"
+        called = re.match(r'check\("(\w+)"', cell.source)
+        assert called, f"{path.name}: a check cell is check(name, answer): {cell.source!r}"
+        expected = stub.format(name=called[1])
+        assert printed == expected + "\n", f"{path.name}: {cell.source!r} printed {printed!r}"
     exercises = [c for c in cells if "exercise" in c.metadata.get("tags", [])]
     assert len(exercises) == len(checks)
+
+
+# The closed-form references of notebook 04's checks, against nn, which autograd may not import.
+def test_the_parameter_count_of_the_check_is_nn_s() -> None:
+    from nn import MLP
+
+    def count(nin: int, nouts: list[int]) -> int:
+        return len(MLP(nin, nouts, seed=0).parameters())
+
+    assert verdict("n_parameters", count).status == "done"
+
+
+def test_the_adam_step_of_the_check_is_nn_adam() -> None:
+    from nn import Adam
+
+    p = Value(0.0)
+    optimizer = Adam([p], lr=0.1)
+    theta, m, v = 0.0, 0.0, 0.0
+    for t, g in enumerate([3.0, -0.5, 2.0, 1e-3], 1):
+        p.grad = g
+        optimizer.step()
+        theta, m, v = training.adam_step(theta, g, m, v, t)
+        assert theta == pytest.approx(p.data, rel=1e-12)
+
+
+def test_exact_text_is_what_nn_save_needs(tmp_path: Path) -> None:
+    from nn import MLP, load_into, save
+
+    model = MLP(2, [3, 1], seed=1)
+    save(model, tmp_path / "model.json")
+    loaded = load_into(MLP(2, [3, 1], seed=2), tmp_path / "model.json")
+    assert [training.exact_text(p.data) for p in loaded.parameters()] == [
+        repr(p.data) for p in model.parameters()
+    ]

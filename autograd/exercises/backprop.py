@@ -17,7 +17,7 @@ from ..engine import Value, dot
 from ..engine import sum as value_sum
 from ..testing import reals
 from .core import Mismatch, Note, close, exercise, shown
-from .text import add_texts
+from .text import add_texts, say
 
 add_texts(
     {
@@ -25,7 +25,14 @@ add_texts(
             "backprop.shape": "an array of {count} numbers",
             "backprop.matrix": "a {rows}x{columns} array",
             "should_stop.expected": "should_stop = {stop}: the largest |grad| is {largest}",
-        }
+            "should_stop.inputs": "the parameters' grads: {grads}",
+        },
+        "zh": {
+            "backprop.shape": "由 {count} 个数组成的数组",
+            "backprop.matrix": "一个 {rows}x{columns} 的数组",
+            "should_stop.expected": "should_stop = {stop}：最大的 |grad| 是 {largest}",
+            "should_stop.inputs": "各参数的 grad：{grads}",
+        },
     }
 )
 
@@ -181,7 +188,7 @@ def batch_grad_w(
 _GRADS = st.lists(st.floats(-2e-3, 2e-3) | reals(-1, 1), min_size=1, max_size=5)
 
 
-@exercise("should_stop", _GRADS, show=lambda grads: f"the parameters' grads: {_list(grads)}")
+@exercise("should_stop", _GRADS, show=lambda grads: say("should_stop.inputs", grads=_list(grads)))
 def should_stop(answer: Callable[[list[Value]], Any], grads: list[float]) -> Mismatch | None:
     """should_stop(parameters): True when the largest |p.grad| is below 1e-3."""
     parameters = []

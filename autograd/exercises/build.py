@@ -17,7 +17,7 @@ from ..draw import nearest
 from ..engine import Value
 from ..testing import Expression, expressions, reals
 from .core import Mismatch, Note, close, exercise, shown
-from .text import add_texts
+from .text import add_texts, say
 
 add_texts(
     {
@@ -38,7 +38,25 @@ add_texts(
                 "A node used more than once gets a gradient from each use: they must add up (+=)."
             ),
             "step.note": "Move each parameter against its gradient, then set its grad back to 0.",
-        }
+            "topo.chain": "y = x0 + 1 + 1 + ... + 1, a chain of {length} additions, at x0 = 0.0",
+        },
+        "zh": {
+            "node.not_a_node": "一个带有 data、parents 和 local_grads 的节点",
+            "node.obtained": "{type}，它没有 {missing}",
+            "topo.expected": "图中每个节点恰好出现一次，且都排在它所有父节点之后",
+            "topo.not_a_list": "一个由节点组成的列表",
+            "topo.missing": "{order}：缺了 {nodes}",
+            "topo.twice": "{order}：{nodes} 出现了不止一次",
+            "topo.stranger": "{order}：其中 {count} 项不是这个图的节点",
+            "topo.early": "{order}：{node} 排在了它的父节点 {parent} 之前",
+            "topo.recursion": (
+                "链的深度超过了 Python 的递归上限（1000 层调用）：要用循环和你自己维护的栈，"
+                "而不是一个调用自身的函数。"
+            ),
+            "backward.twice": "一个节点被使用了不止一次，每一处使用都会传回一份梯度：它们要累加起来（+=）。",
+            "step.note": "让每个参数逆着梯度移动，然后把它的 grad 置回 0。",
+            "topo.chain": "y = x0 + 1 + 1 + ... + 1，一条由 {length} 次加法组成的链，x0 = 0.0",
+        },
     }
 )
 
@@ -119,16 +137,13 @@ class Chain:
             y = y + 1.0
         return y
 
-    def __repr__(self) -> str:
-        return f"y = x0 + 1 + 1 + ... + 1, a chain of {self.length} additions, at x0 = 0.0"
-
 
 Graph = tuple[Expression, list[float]] | Chain
 
 
 def _show_graph(case: Graph) -> str:
     if isinstance(case, Chain):
-        return repr(case)
+        return say("topo.chain", length=case.length)
     f, xs = case
     body = repr(f).split(": ", 1)[1]  # an Expression's repr is "lambda x0, x1: <body>"
     return ", ".join(f"x{i} = {x!r}" for i, x in enumerate(xs)) + f"; y = {body}"

@@ -21,7 +21,14 @@ add_texts(
             "best_h.expected": "E'(h) = 0 at your h: the two errors balance, h > 0",
             "best_h.obtained": "h = {h}, where E'(h) = {slope} (the engine's derivative of E)",
             "backward_twice.note": "Each call adds the gradient once more into every leaf's .grad.",
-        }
+        },
+        "zh": {
+            "slope_zero.expected": "在你给的 x 处 g'(x) = 0（误差不超过 0.01）",
+            "slope_zero.obtained": "g'({x}) = {slope}（引擎在你给的 x 处算出的斜率）",
+            "best_h.expected": "在你给的 h 处 E'(h) = 0：两种误差恰好抵消，且 h > 0",
+            "best_h.obtained": "h = {h}，引擎算出此处 E 的导数 E'(h) = {slope}",
+            "backward_twice.note": "每调用一次，梯度就再一次累加到每个叶子节点的 .grad 上。",
+        },
     }
 )
 
@@ -70,18 +77,18 @@ def best_h(answer: Any, case: tuple[int, float, float]) -> Mismatch | None:
     return Mismatch(Note("best_h.expected"), Note("best_h.obtained", h=shown(h), slope=shown(v.grad)))
 
 
-_LEAVES = "abcf"
+_LEAVES = "abkf"
 
 
-def _grads_of_l(a: float, b: float, c: float, f: float) -> tuple[float, ...]:
-    leaves = [Value(x) for x in (a, b, c, f)]
-    va, vb, vc, vf = leaves
-    ((va * vb + vc) * vf).backward()
+def _grads_of_c(a: float, b: float, k: float, f: float) -> tuple[float, ...]:
+    leaves = [Value(x) for x in (a, b, k, f)]
+    va, vb, vk, vf = leaves
+    ((va * vb + vk) * vf).backward()
     return tuple(leaf.grad for leaf in leaves)
 
 
 def _compare(names: Sequence[str], obtained: object, expected: Sequence[float]) -> Mismatch | None:
-    """A tuple of numbers against the engine's, each named, as ``dL/da = 6.0, ...``."""
+    """A tuple of numbers against the engine's, each named, as ``dC/da = 6.0, ...``."""
     values = tuple(obtained) if isinstance(obtained, (tuple, list)) else (obtained,)
     if len(values) == len(expected) and all(map(close, values, expected)):
         return None
@@ -95,14 +102,14 @@ def _compare(names: Sequence[str], obtained: object, expected: Sequence[float]) 
 
 
 @exercise(
-    "grads_of_L",
+    "grads_of_C",
     st.tuples(reals(), reals(), reals(), reals()),
     show=lambda case: ", ".join(f"{n} = {x!r}" for n, x in zip(_LEAVES, case, strict=True)),
 )
-def grads_of_l(answer: Any, case: tuple[float, float, float, float]) -> Mismatch | None:
-    """grads_of_L(a, b, c, f): (dL/da, dL/db, dL/dc, dL/df) for L = (a b + c) f, by the chain rule."""
-    names = [f"dL/d{n}" for n in _LEAVES]
-    return _compare(names, answer(*case), _grads_of_l(*case))
+def grads_of_c(answer: Any, case: tuple[float, float, float, float]) -> Mismatch | None:
+    """grads_of_C(a, b, k, f): (dC/da, dC/db, dC/dk, dC/df) for C = (a b + k) f, by the chain rule."""
+    names = [f"dC/d{n}" for n in _LEAVES]
+    return _compare(names, answer(*case), _grads_of_c(*case))
 
 
 @exercise(
@@ -117,7 +124,7 @@ def dt_da(answer: Any, case: tuple[float, float]) -> Mismatch | None:
 
 @exercise("backward_twice", show=lambda case: "")
 def backward_twice(answer: object, case: None) -> Mismatch | None:
-    """a.grad after L.backward() is called twice on one graph of L = (a b + c) f, a=2 b=-3 c=10 f=-2."""
+    """a.grad after C.backward() is called twice on one graph of C = (a b + k) f, a=2 b=-3 k=10 f=-2."""
     a = Value(2.0)
     loss = (a * -3.0 + 10.0) * -2.0
     loss.backward()

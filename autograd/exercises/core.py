@@ -118,9 +118,9 @@ class Verdict:
         lines = [say("wrong" if self.inputs else "wrong_value", name=self.name)]
         rows = [("inputs", self.inputs), ("expected", self.mismatch.expected)]
         rows.append(("obtained", self.mismatch.obtained))
-        shown = [(say(key), str(value)) for key, value in rows if str(value)]
-        width = max(len(title) for title, _ in shown)
-        lines += [f"    {title + ':':<{width + 1}} {value}" for title, value in shown]
+        shown = [(say("field", title=say(key)), str(value)) for key, value in rows if str(value)]
+        width = max(len(field) for field, _ in shown)
+        lines += [f"    {field:<{width}} {value}" for field, value in shown]
         if self.mismatch.note is not None:
             lines.append(f"    {self.mismatch.note}")
         return "\n".join(lines)

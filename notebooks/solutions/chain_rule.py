@@ -14,10 +14,10 @@ def best_h(p, c, eps):
     return (eps / (p * c)) ** (1 / (p + 1))
 
 
-# 3. dL/dd = f; d = ab + c passes it on with local derivatives b, a and 1; dL/df = d. Only dL/df
-#    depends on c: with c = 20, (6, -4, -2, 14).
-def grads_of_L(a, b, c, f):
-    return b * f, a * f, f, a * b + c
+# 3. dC/dd = f; d = ab + k passes it on with local derivatives b, a and 1; dC/df = d. Only dC/df
+#    depends on k: with k = 20, (6, -4, -2, 14).
+def grads_of_C(a, b, k, f):
+    return b * f, a * f, f, a * b + k
 
 
 # 4. tanh'(ab) times d(ab)/da = b
@@ -31,7 +31,7 @@ a_grad_after_two_calls = 12.0
 SOLUTIONS = {
     "slope_zero": flat_x,
     "best_h": best_h,
-    "grads_of_L": grads_of_L,
+    "grads_of_C": grads_of_C,
     "dt_da": dt_da,
     "backward_twice": a_grad_after_two_calls,
 }
