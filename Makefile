@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench notebooks run-notebooks fixtures clean
+.PHONY: demo test lint fuzz mutate bench notebooks run-notebooks fixtures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: lint
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -m "not notebooks" -q
 
+# Mutation testing (not in CI: it takes long). mutmut mutates the files listed under [tool.mutmut] in
+# pyproject.toml, runs the tests that cover each mutant with PyTorch hidden, and lists the survivors;
+# the equivalent ones (which no test can tell apart) are in tests/equivalent-mutants.txt.
+mutate: $(VENV)/.installed-test
+	$(BIN)/python -m pip install -qq 'mutmut>=3.3,<4'
+	PYTHONPATH=$(CURDIR)/tests/without_torch HYPOTHESIS_PROFILE=mutate $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
 bench: $(VENV)/.installed-bench $(VENV)/.installed-demo
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_nn.py
@@ -47,4 +55,4 @@ run-notebooks: $(VENV)/.installed-test
 	$(BIN)/python tests/test_notebooks.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) mutants demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,6 +1,8 @@
-"""Hypothesis profiles: `ci` is derandomized so every run checks the same examples; `fuzz` searches.
+"""Hypothesis profiles: `ci` is derandomized so every run checks the same examples; `fuzz` searches;
+`mutate`, for mutation testing, checks fewer examples.
 
-Choose one with HYPOTHESIS_PROFILE (default `ci`); `make fuzz` runs the `fuzz` profile.
+Choose one with HYPOTHESIS_PROFILE (default `ci`); `make fuzz` runs the `fuzz` profile and `make
+mutate` the `mutate` one.
 """
 
 import os
@@ -15,4 +17,6 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# `make mutate` runs the tests once per mutant: fewer examples, the same on every run.
+settings.register_profile("mutate", derandomize=True, deadline=None, max_examples=20, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

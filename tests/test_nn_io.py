@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -111,6 +112,17 @@ def start_writer(path: Path, saves: int, size: int = 50_000) -> subprocess.Popen
     return writer
 
 
+def wait_until_written(writer: subprocess.Popen[str], folder: Path) -> None:
+    """Return once the writer's temporary file holds some of its JSON (or the writer has ended)."""
+    deadline = time.monotonic() + 60
+    while writer.poll() is None and time.monotonic() < deadline:
+        for name in temporaries(folder):
+            with contextlib.suppress(FileNotFoundError):  # renamed the moment it was listed
+                if os.path.getsize(folder / name):
+                    return
+        time.sleep(0.0005)
+
+
 @posix_only
 def test_a_save_killed_midway_leaves_the_previous_file_whole_and_the_next_save_clears_its_leftovers(
     tmp_path: Path,
@@ -146,12 +158,7 @@ def test_a_save_killed_with_its_json_half_written_leaves_the_previous_file_whole
     whole = len(json.dumps(Big().state_dict(), indent=1))
     for _ in range(20):  # the kill must land after some of the JSON is written and before the rest
         writer = start_writer(path, saves=1)
-        deadline = time.monotonic() + 60
-        while writer.poll() is None and time.monotonic() < deadline:
-            sizes = [os.path.getsize(tmp_path / name) for name in temporaries(tmp_path)]
-            if any(sizes):
-                break
-            time.sleep(0.0005)
+        wait_until_written(writer, tmp_path)
         writer.kill()
         writer.wait()
         written = [(tmp_path / name).read_text() for name in temporaries(tmp_path)]
@@ -202,6 +209,7 @@ def test_a_save_that_fails_to_write_raises_and_leaves_the_previous_file_and_noth
 def test_a_save_does_not_clear_the_file_of_a_save_still_running(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     writer = start_writer(path, saves=1)
+    wait_until_written(writer, tmp_path)  # past its lock: a file made but not yet locked is fair game
     os.kill(writer.pid, signal.SIGSTOP)  # paused mid-save, as a busy machine may pause it
     try:
         running = temporaries(tmp_path)
