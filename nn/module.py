@@ -166,4 +166,4 @@ _CONTAINERS = (list, tuple, dict)
 
 
 def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
+    return f"{prefix}.{name}" if prefix and name else prefix or name

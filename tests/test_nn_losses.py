@@ -250,3 +250,68 @@ def test_cross_entropy_takes_numpy_integers_as_class_indices() -> None:
 def test_cross_entropy_refuses_a_class_index_that_is_not_a_whole_number(target: object) -> None:
     with pytest.raises(ValueError, match="class index from 0 to 1 for 2 logits"):
         cross_entropy([1.0, 2.0], target)  # type: ignore[call-overload]
+
+
+def error(call: Callable[[], object]) -> str:
+    """``call()``'s exception as the user reads it: its type and its whole message."""
+    with pytest.raises(Exception) as raised:
+        call()
+    return f"{type(raised.value).__name__}: {raised.value}"
+
+
+NEEDS = "needs one target per prediction and at least one of each, got"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: mse_loss([1.0, 2.0], [1.0]), f"ValueError: mse_loss() {NEEDS} 2 predictions and 1 targets"),
+        (lambda: mse_loss([], []), f"ValueError: mse_loss() {NEEDS} 0 predictions and 0 targets"),
+        (
+            lambda: hinge_loss([1.0], [1.0, -1.0]),
+            f"ValueError: hinge_loss() {NEEDS} 1 predictions and 2 targets",
+        ),
+        (
+            lambda: hinge_loss([1.0, 2.0], [1, 0]),
+            "ValueError: hinge_loss() takes labels -1 or +1, got 0 at index 1: turn 0/1 labels into -1/+1 "
+            "with [2 * v - 1 for v in y]",
+        ),
+        (
+            lambda: binary_cross_entropy_with_logits([1.0, 2.0], [1.0]),
+            f"ValueError: binary_cross_entropy_with_logits() {NEEDS} 2 predictions and 1 targets",
+        ),
+        (
+            lambda: cross_entropy([], 0),
+            "ValueError: cross_entropy() needs at least one logit per example, got none",
+        ),
+        (
+            lambda: cross_entropy([[]], [0]),
+            "ValueError: cross_entropy() needs at least one logit per example, got none",
+        ),
+        (
+            lambda: cross_entropy([1.0, 2.0, 3.0], 3),
+            "ValueError: cross_entropy() takes a class index from 0 to 2 for 3 logits, got 3",
+        ),
+        (
+            lambda: cross_entropy([1.0, 2.0], -1),
+            "ValueError: cross_entropy() takes a class index from 0 to 1 for 2 logits, got -1",
+        ),
+        (
+            lambda: cross_entropy([[1.0, 2.0]], [0, 1]),
+            "ValueError: cross_entropy() needs one class index per row of logits and at least one row, "
+            "got 1 rows and 2 indices",
+        ),
+        (
+            lambda: cross_entropy([], []),
+            "ValueError: cross_entropy() needs one class index per row of logits and at least one row, "
+            "got 0 rows and 0 indices",
+        ),
+    ],
+)
+def test_every_error_names_the_loss_and_what_it_got(call: Callable[[], object], message: str) -> None:
+    assert error(call) == message
+
+
+def test_the_last_class_and_a_single_row_are_valid() -> None:
+    assert cross_entropy([0.0, 0.0, 0.0], 2).data == pytest.approx(math.log(3))
+    assert cross_entropy([[0.0, 0.0]], [1]).data == pytest.approx(math.log(2))

@@ -231,3 +231,21 @@ def test_two_parameters_of_the_same_name_are_refused() -> None:
     model.table = {"0": Value(1.0), 0: Value(2.0)}  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match=r"two parameters named 'table\.0'"):
         model.state_dict()
+
+
+def test_eval_and_train_set_exactly_false_and_true() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    assert [m.training for _, m in model.eval().named_modules()] == [False] * 6  # MLP, layers, neurons
+    assert [m.training for _, m in model.train().named_modules()] == [True] * 6
+    assert model.train(False) is model and model.training is False
+
+
+def test_named_modules_puts_the_prefix_before_every_name() -> None:
+    """As PyTorch's: the module itself is named ``prefix``, what is inside it ``prefix.name``."""
+    model = MLP(2, [2, 1], seed=0)
+    assert [name for name, _ in model.named_modules(prefix="net")][:3] == [
+        "net",
+        "net.layers.0",
+        "net.layers.0.neurons.0",
+    ]
+    assert [name for name, _ in model.named_modules()][:3] == ["", "layers.0", "layers.0.neurons.0"]

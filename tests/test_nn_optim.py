@@ -341,3 +341,98 @@ def test_parameters_stay_python_floats_whatever_the_types_of_the_settings(
     assert all(type(p.data) is float for p in model.parameters())
     nn.save(model, tmp_path / "model.json")
     assert nn.load_into(MLP(2, [3, 1], seed=1), tmp_path / "model.json").state_dict() == model.state_dict()
+
+
+def error(call: Any) -> str:
+    """``call()``'s exception as the user reads it: its type and its whole message."""
+    with pytest.raises(Exception) as raised:
+        call()
+    return f"{type(raised.value).__name__}: {raised.value}"
+
+
+def lr_set_to(lr: float) -> None:
+    SGD([Value(0.0)], lr=0.1).lr = lr
+
+
+P = [Value(0.0)]
+MESSAGES = [
+    (
+        lambda: SGD(MLP(2, [1], seed=0), lr=0.1),
+        "TypeError: SGD takes the parameters to update, such as model.parameters(), got MLP",
+    ),
+    (lambda: SGD([], lr=0.1), "ValueError: SGD got an empty parameter list: pass model.parameters()"),
+    (lambda: Adam([1.0]), "TypeError: Adam updates Values, got float among the parameters"),
+    (lambda: SGD(P, lr=-1), "ValueError: SGD(lr=-1) needs a finite lr >= 0"),
+    (lambda: SGD(P, lr="a"), "TypeError: SGD(lr='a') needs a real number, got str"),
+    (lambda: SGD(P, lr=math.inf), "ValueError: SGD(lr=inf) needs a finite lr >= 0"),
+    (lambda: lr_set_to(-2), "ValueError: SGD(lr=-2) needs a finite lr >= 0"),
+    (lambda: SGD(P, lr=0.1, momentum=-0.5), "ValueError: SGD(momentum=-0.5) needs a finite momentum >= 0"),
+    (lambda: SGD(P, lr=0.1, dampening=math.nan), "ValueError: SGD(dampening=nan) needs a finite dampening"),
+    (
+        lambda: SGD(P, lr=0.1, dampening=None),
+        "TypeError: SGD(dampening=None) needs a real number, got NoneType",
+    ),
+    (
+        lambda: SGD(P, lr=0.1, weight_decay=-1),
+        "ValueError: SGD(weight_decay=-1) needs a finite weight_decay >= 0",
+    ),
+    (
+        lambda: SGD(P, lr=0.1, nesterov=True),
+        "ValueError: SGD(nesterov=True) needs momentum > 0 and dampening = 0, as in PyTorch",
+    ),
+    (
+        lambda: SGD(P, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+        "ValueError: SGD(nesterov=True) needs momentum > 0 and dampening = 0, as in PyTorch",
+    ),
+    (
+        lambda: Adam(P, betas=(0.9, 1.0)),
+        "ValueError: Adam(betas=(0.9, 1.0)) needs 0 <= betas[1] < 1, got 1.0",
+    ),
+    (
+        lambda: Adam(P, betas=(-0.1, 0.9)),
+        "ValueError: Adam(betas=(-0.1, 0.9)) needs 0 <= betas[0] < 1, got -0.1",
+    ),
+    (lambda: Adam(P, betas=("a", 0.9)), "TypeError: Adam(betas[0]='a') needs a real number, got str"),
+    (
+        lambda: Adam(P, betas=(0.9,)),
+        "ValueError: Adam(betas=(0.9,)) takes a pair (beta1, beta2), such as (0.9, 0.999)",
+    ),
+    (lambda: Adam(P, eps=-1e-8), "ValueError: Adam(eps=-1e-08) needs a finite eps >= 0"),
+    (
+        lambda: Adam(P, weight_decay=math.inf),
+        "ValueError: Adam(weight_decay=inf) needs a finite weight_decay >= 0",
+    ),
+    (lambda: Adam(P, lr=-1), "ValueError: Adam(lr=-1) needs a finite lr >= 0"),
+    (
+        lambda: Optimizer(P, lr=0.1).step(),
+        "NotImplementedError: Optimizer has no step(): define how it updates parameters",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), MESSAGES)
+def test_every_error_names_the_optimizer_the_setting_and_the_rule(call: Any, message: str) -> None:
+    assert error(call) == message
+
+
+def test_the_defaults_are_pytorchs() -> None:
+    """SGD(momentum=0, dampening=0, weight_decay=0, nesterov=False) and Adam(lr=1e-3, betas=(0.9,
+    0.999), eps=1e-8, weight_decay=0), as torch.optim's, through the published algorithms."""
+    start, grads = [1.0, -2.0, 0.5], [[0.5, -4.0, 0.0], [1.0, 2.0, -3.0], [0.25, 0.0, 1.0]]
+    assert_same(run_ours(SGD, start, grads, lr=0.1), published_sgd(start, grads, lr=0.1), tolerance=1e-15)
+    assert_same(run_ours(Adam, start, grads), published_adam(start, grads), tolerance=1e-15)
+    assert Adam([Value(0.0)]).lr == 1e-3
+
+
+def test_betas_of_zero_are_allowed() -> None:
+    """beta = 0 keeps no history: m and v are the last gradient and its square."""
+    assert_same(run_ours(Adam, [1.0], [[2.0], [-3.0]], lr=0.1, betas=(0.0, 0.0)), [[0.9], [1.0]], 1e-8)
+
+
+def test_without_weight_decay_a_step_does_not_read_the_parameter() -> None:
+    """An infinite parameter stays infinite, as in torch.optim (0 * inf would make it nan)."""
+    for optimizer in (SGD(p := [Value(math.inf)], lr=0.1, momentum=0.9), Adam(q := [Value(-math.inf)])):
+        for v in (*p, *q):
+            v.grad = 1.0
+        optimizer.step()
+    assert p[0].data == math.inf and q[0].data == -math.inf
