@@ -350,3 +350,68 @@ def test_testing_names_the_extra_when_hypothesis_is_missing(monkeypatch: pytest.
     monkeypatch.delitem(sys.modules, "autograd.testing")
     with pytest.raises(ImportError, match=r"pip install 'valuegrad\[hypothesis\]'"):
         importlib.import_module("autograd.testing")
+
+
+def test_a_kink_flags_every_second_derivative_it_touches_even_where_differences_agree() -> None:
+    """d/dy d/dx of |x| y at x = 0: the central difference agrees with the convention 0, but the
+    one-sided ones do not, and the row involves x, which feeds abs at 0."""
+    with pytest.raises(GradcheckError) as failure:
+        gradgradcheck(lambda x, y: abs(x) * y, [0.0, 2.0])
+    lines = str(failure.value).splitlines()
+    assert lines[0] == (
+        "gradgradcheck failed for 2 of 4 derivatives: second derivatives against central differences "
+        "(eps=1e-06, atol=1e-05, rtol=0.001)"
+    )
+    assert verdicts(failure.value, 4) == ["not differentiable", "ok", "not differentiable", "ok"]
+
+
+def test_a_relu_at_zero_is_a_kink_even_where_central_differences_agree() -> None:
+    """relu(x) + relu(-x) is |x|: at 0 the derivative rules give 0, as does the central difference."""
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(lambda x: x.relu() + (-x).relu(), [0.0])
+    assert verdicts(failure.value, 1) == ["not differentiable"]
+
+
+def test_the_relative_error_of_a_zero_numerical_derivative_is_inf_or_zero() -> None:
+    zero = Op("zero", lambda x: 0.0, lambda out, x: (1.0,))  # f = 0, with a rule that says 1
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(lambda x, y: apply(zero, x) + 0 * y, [1.0, 2.0])
+    assert str(failure.value).splitlines()[1:4] == [
+        "input  value  numerical  analytical  abs error  rel error  verdict",
+        "    0      1          0           1          1        inf  MISMATCH",
+        "    1      2          0           0          0          0  ok",
+    ]
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            {"eps": 0},
+            "ValueError: {}(eps=0): eps is the step of the central differences and must be a finite "
+            "number > 0; the default is 1e-06",
+        ),
+        (
+            {"eps": "a"},
+            "TypeError: {}(eps='a'): eps is the step of the central differences and must be a finite "
+            "number > 0, got str; the default is 1e-06",
+        ),
+        (
+            {"atol": -1},
+            "ValueError: {}(atol=-1): atol is the absolute tolerance and must be a finite number >= 0; "
+            "the default is 1e-05",
+        ),
+        (
+            {"rtol": math.nan},
+            "ValueError: {}(rtol=nan): rtol is the relative tolerance and must be a finite number >= 0; "
+            "the default is 0.001",
+        ),
+    ],
+)
+def test_a_bad_option_is_named_with_its_meaning_its_rule_and_its_default(
+    check: Callable[..., bool], option: dict[str, object], message: str
+) -> None:
+    with pytest.raises((TypeError, ValueError)) as raised:
+        check(Value.exp, [1.0], **option)
+    assert f"{type(raised.value).__name__}: {raised.value}" == message.format(check.__name__)

@@ -293,3 +293,28 @@ def test_a_file_that_is_not_a_state_dict_is_refused_and_changes_nothing(tmp_path
     with pytest.raises(ValueError, match=r"model.json' is not a saved model"):
         nn.load_into(model, path)
     assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [([1.0], "is list [1.0]"), ("abc", "is str 'abc'"), ({"a": 1}, "is dict {'a': 1}")]
+)
+def test_a_saved_value_that_is_not_a_number_is_named_as_it_is_in_the_file(
+    tmp_path: Path, value: object, shown: str
+) -> None:
+    path = tmp_path / "model.json"
+    model = MLP(2, [1], seed=0)
+    path.write_text(json.dumps(model.state_dict() | {"layers.0.neurons.0.w.1": value}), encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        nn.load_into(model, path)
+    assert f"  values that are not numbers: 'layers.0.neurons.0.w.1' {shown}\n" in str(error.value)
+
+
+def test_a_file_that_holds_a_list_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        nn.load_into(MLP(2, [1], seed=0), path)
+    assert str(error.value) == (
+        f"{str(path)!r} is not a saved model: it holds a JSON list, "
+        "not an object of parameter names to numbers"
+    )

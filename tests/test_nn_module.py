@@ -249,3 +249,32 @@ def test_named_modules_puts_the_prefix_before_every_name() -> None:
         "net.layers.0.neurons.0",
     ]
     assert [name for name, _ in model.named_modules()][:3] == ["", "layers.0", "layers.0.neurons.0"]
+
+
+def test_a_bad_state_dict_error_reads_in_full() -> None:
+    model = MLP(2, [1], seed=0)
+    state = {k: v for k, v in model.state_dict().items() if k != "layers.0.neurons.0.b"}
+    state |= {"extra": 1.0, "other": 2.0, "layers.0.neurons.0.w.0": "abc"}
+    with pytest.raises(ValueError) as error:
+        model.load_state_dict(state)
+    assert str(error.value) == (
+        "MLP.load_state_dict() loaded nothing; the model is unchanged.\n"
+        "  missing keys (parameters of the model that the dict lacks): 'layers.0.neurons.0.b'\n"
+        "  unexpected keys (in the dict, not parameters of the model): 'extra', 'other'\n"
+        "  values that are not numbers: 'layers.0.neurons.0.w.0' is str 'abc'\n"
+        "A state dict must come from a model built like this one: its keys are MLP.state_dict().keys()."
+    )
+
+
+class Scaled(Module):
+    """A module whose forward takes a keyword argument."""
+
+    def __init__(self) -> None:
+        self.w = Value(2.0)
+
+    def forward(self, x: float, *, scale: float = 1.0) -> Value:
+        return self.w * x * scale
+
+
+def test_calling_a_module_passes_positional_and_keyword_arguments_to_forward() -> None:
+    assert Scaled()(3.0, scale=10.0).data == 60.0
