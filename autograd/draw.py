@@ -4,6 +4,9 @@ Each value is a box holding its label, data and grad; each op is its own small e
 inputs and its output, as in micrograd's pictures. Values are named n0, n1, ... breadth-first from
 the output and inputs are drawn in argument order, so the same program writes the same DOT text on
 every run. All text goes through ``text()``, so no label can break the DOT syntax.
+
+It reads a node only through ``data``, ``grad``, ``label``, ``parents``, ``local_grads`` and ``op``
+(the ``Node`` protocol), so it draws a ``Value`` class a learner wrote with those names as well.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 import html
 import math
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
-from .engine import Value
 from .layout import Drawing
 
 MAX_NODES = 500
@@ -23,6 +26,28 @@ MAX_NODES = 500
 OUTPUT_FILL, PARAMETER_FILL, LEAF_FILL = "#d9e7f5", "#fff0bf", "#ececec"
 POSITIVE, NEGATIVE, NAN_FILL = (66, 133, 214), (214, 72, 66), "#f5d44b"
 HIGHLIGHT = "#e8590c"
+NODE_FIELDS = ("data", "grad", "label", "parents", "local_grads", "op")
+
+
+class Node(Protocol):
+    """What draw_dot reads of a node: ``autograd.Value``, or any class with these names."""
+
+    @property
+    def data(self) -> float: ...
+    @property
+    def grad(self) -> float: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def parents(self) -> Sequence[Node]: ...
+    @property
+    def local_grads(self) -> Sequence[float]: ...
+    @property
+    def op(self) -> str: ...
+
+
+N = TypeVar("N", bound=Node)
+
 TABLE = '<table border="0" cellborder="0" cellspacing="0" cellpadding="5"><tr>{}</tr></table>'
 
 
@@ -40,15 +65,15 @@ class Scene:
     rankdir: str = "LR"
     local_grads: bool = False
     color_grads: bool = False
-    highlight: frozenset[Value] = frozenset()
-    parameters: frozenset[Value] = frozenset()
-    grads: Mapping[Value, float] | None = None
-    pending: frozenset[Value] = frozenset()
-    active: Value | None = None
+    highlight: frozenset[Node] = frozenset()
+    parameters: frozenset[Node] = frozenset()
+    grads: Mapping[Any, float] | None = None  # Any: Mapping's keys are invariant, and hold Values
+    pending: frozenset[Node] = frozenset()
+    active: Node | None = None
     caption: tuple[str, ...] = ()
     grad_width: int | None = None
 
-    def grad(self, node: Value) -> float | None:
+    def grad(self, node: Node) -> float | None:
         return node.grad if self.grads is None else self.grads.get(node)
 
 
@@ -69,11 +94,11 @@ def number(x: float) -> str:
     return f"{x:.4f}" if x == 0 or not math.isfinite(x) or 1e-4 <= abs(x) < 1e6 else f"{x:.4e}"
 
 
-def nearest(root: Value, count: int) -> dict[Value, int]:
+def nearest(root: N, count: int) -> dict[N, int]:
     """The ``count`` values nearest ``root`` (or all of them), numbered breadth-first from ``root``
     with parents in argument order. Stops as soon as it has ``count``, however big the graph."""
     numbers = {root: 0}
-    order = [root]
+    order: list[Any] = [root]  # parents are Nodes of the same class as root
     for node in order:  # `order` grows while it is read: a breadth-first queue
         for parent in node.parents:
             if parent not in numbers:
@@ -84,7 +109,7 @@ def nearest(root: Value, count: int) -> dict[Value, int]:
     return numbers
 
 
-def values_within(root: Value, max_nodes: int | None, caller: str, advice: str) -> dict[Value, int]:
+def values_within(root: N, max_nodes: int | None, caller: str, advice: str) -> dict[N, int]:
     """Every value of the graph, numbered as by ``nearest``, or a ValueError that names the limit and
     the option that raises it when there are more than ``max_nodes``: counts no further than that."""
     nodes = nearest(root, sys.maxsize if max_nodes is None else max_nodes + 1)
@@ -98,14 +123,14 @@ def values_within(root: Value, max_nodes: int | None, caller: str, advice: str) 
 
 
 def draw_dot(
-    root: Value,
+    root: Node,
     format: str = "svg",
     rankdir: str = "LR",
     *,
     local_grads: bool = False,
     color_grads: bool = False,
-    highlight: Iterable[Value] = (),
-    parameters: Iterable[Value] = (),
+    highlight: Iterable[Node] = (),
+    parameters: Iterable[Node] = (),
     max_nodes: int | None = MAX_NODES,
     last: int | None = None,
 ) -> Drawing:
@@ -114,7 +139,9 @@ def draw_dot(
 
     Each value shows its label, data and grad (whatever ``.grad`` holds: call ``root.backward()``
     first to see gradients). The output has a double border, leaves have round corners, and the
-    values in ``parameters`` (such as ``model.parameters()``) a bold one.
+    values in ``parameters`` (such as ``model.parameters()``) a bold one. ``root`` is a ``Value``, or
+    a node of a class of your own with ``data``, ``grad``, ``label``, ``parents`` (a tuple of nodes),
+    ``local_grads`` (one number per parent) and ``op``.
 
     - ``local_grads``: write d output / d input, recorded when the op ran, on each input edge.
     - ``color_grads``: fill each value blue for a positive gradient and red for a negative one,
@@ -123,8 +150,12 @@ def draw_dot(
     - ``max_nodes``: refuse a graph of more values than this, which Graphviz would take minutes to
       lay out; ``last=N`` instead draws only the N values nearest the output.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_dot() draws a Value, got {type(root).__name__}")
+    missing = [name for name in NODE_FIELDS if not hasattr(root, name)]
+    if missing:
+        raise TypeError(
+            f"draw_dot() draws a Value, or a node of your own with {', '.join(NODE_FIELDS)}; got "
+            f"{type(root).__name__}, which has no {', '.join(missing)}"
+        )
     if last is not None:
         if last < 1:
             raise ValueError(f"draw_dot(last={last}) draws the last N values: N must be at least 1")
@@ -142,8 +173,8 @@ def draw_dot(
     return picture(nodes, scene, format)
 
 
-def picture(nodes: Mapping[Value, int], scene: Scene, format: str = "svg") -> Drawing:
-    """The Digraph of ``nodes`` (numbered as by ``nearest``) as ``scene`` says."""
+def picture(nodes: Mapping[Any, int], scene: Scene, format: str = "svg") -> Drawing:
+    """The Digraph of ``nodes`` (Nodes, numbered as by ``nearest``) as ``scene`` says."""
     graph = Drawing(format=format, graph_attr={"rankdir": scene.rankdir})
     if scene.caption:
         lines = '<br align="left"/>'.join(map(text, scene.caption))
@@ -178,7 +209,7 @@ def _lit(on: bool) -> dict[str, str]:
     return {"color": HIGHLIGHT, "penwidth": "2.5"} if on else {}
 
 
-def _value_label(node: Value, scene: Scene) -> str:
+def _value_label(node: Node, scene: Scene) -> str:
     g = scene.grad(node)
     grad = "grad ?" if g is None else f"grad {number(g)}"
     if g is None or node in scene.pending:
@@ -189,7 +220,7 @@ def _value_label(node: Value, scene: Scene) -> str:
     return f"<{TABLE.format('<vr/>'.join(cells))}>"
 
 
-def _value_style(node: Value, output: bool, scene: Scene, scale: float) -> dict[str, str]:
+def _value_style(node: Node, output: bool, scene: Scene, scale: float) -> dict[str, str]:
     parameter = node in scene.parameters
     styles = ["filled"] + (["rounded"] if parameter or not node.parents else [])
     style = {"shape": "box", "style": ",".join(styles), "margin": "0"}

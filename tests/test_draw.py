@@ -325,7 +325,7 @@ def test_max_nodes_none_draws_a_graph_over_the_default_limit() -> None:
 
 
 def test_draw_dot_explains_wrong_arguments() -> None:
-    with pytest.raises(TypeError, match="draws a Value, got float"):
+    with pytest.raises(TypeError, match=r"draws a Value, or a node .* got float, which has no data"):
         draw_dot(1.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least 1"):
         draw_dot(Value(1.0), last=0)
