@@ -2,7 +2,10 @@
 
 micrograd's demo runs unchanged with its imports swapped (``from autograd import Value``,
 ``from nn import MLP``). Toy data sets live in ``nn.data``; ``python -m nn.demo`` trains one.
+``draw_model`` needs the ``graphviz`` package and is imported on first use, as ``autograd.draw_dot``.
 """
+
+from typing import Any
 
 from .io import load_into, save
 from .layers import MLP, Layer, Neuron
@@ -19,8 +22,17 @@ __all__ = [
     "Neuron",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "draw_model",
     "hinge_loss",
     "load_into",
     "mse_loss",
     "save",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "draw_model":
+        from .draw import draw_model
+
+        return draw_model
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

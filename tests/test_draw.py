@@ -6,6 +6,7 @@ the tests read the SVG it wrote, as a browser would.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -50,7 +51,8 @@ def neuron() -> tuple[Value, dict[str, Value]]:
 def nodes(svg: str | bytes) -> dict[str, ET.Element]:
     """The drawn nodes of an SVG picture by their DOT name (n0, op0, ...)."""
     root = ET.fromstring(svg)
-    return {str(g.findtext(f"{SVG}title")): g for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+    drawn = (g for g in root.iter(f"{SVG}g") if "node" in str(g.get("class")).split())
+    return {str(g.findtext(f"{SVG}title")): g for g in drawn}
 
 
 def texts(node: ET.Element) -> list[str]:
@@ -82,7 +84,7 @@ def test_svg_and_png_render_with_no_dot_on_path(tmp_path: Path) -> None:
     picture = draw_dot(o)
     assert isinstance(picture, graphviz.Digraph)
     svg = picture.pipe(format="svg", encoding="utf-8")
-    assert texts(nodes(svg)["n0"]) == ["o", "data 0.7071", "grad 1.0000"]
+    assert texts(nodes(svg)["n0"]) == ["o", "data 0.7071", "grad 1.000"]
     assert picture.pipe(format="png").startswith(PNG_MAGIC)
     written = Path(picture.render(outfile=tmp_path / "neuron.png"))
     assert written.read_bytes().startswith(PNG_MAGIC)
@@ -123,30 +125,30 @@ def test_each_value_shows_label_data_and_grad_and_each_op_is_its_own_node() -> N
     drawn = nodes(draw_dot(o).pipe(format="svg"))
     values = {texts(node)[0]: texts(node)[1:] for name, node in drawn.items() if name.startswith("n")}
     for label, value in v.items():
-        assert values[label] == [f"data {value.data:.4f}", f"grad {value.grad:.4f}"]
+        assert values[label] == [f"data {number(value.data)}", f"grad {number(value.grad)}"]
     ops = sorted(texts(node)[0] for name, node in drawn.items() if name.startswith("op"))
     assert ops == ["*", "*", "+", "+", "tanh"]
 
 
 def test_an_unlabelled_value_shows_data_and_grad_only() -> None:
-    assert texts(nodes(draw_dot(Value(-2.5)).pipe(format="svg"))["n0"]) == ["data -2.5000", "grad 0.0000"]
+    assert texts(nodes(draw_dot(Value(-2.5)).pipe(format="svg"))["n0"]) == ["data -2.500", "grad 0.000"]
 
 
 @pytest.mark.parametrize(
     ("x", "shown"),
     [
-        (2.0, "2.0000"),
-        (-1.5, "-1.5000"),
-        (0.0, "0.0000"),
-        (1e-7, "1.0000e-07"),
-        (-123456789.0, "-1.2346e+08"),
+        (2.0, "2.000"),
+        (-1.5, "-1.500"),
+        (0.0, "0.000"),
+        (0.70710678, "0.7071"),
+        (1234.5678, "1235"),
+        (1e-7, "1.000e-07"),
+        (-123456789.0, "-1.235e+08"),
         (math.inf, "inf"),
         (math.nan, "nan"),
     ],
 )
-def test_numbers_have_four_decimals_or_an_exponent_where_decimals_would_hide_them(
-    x: float, shown: str
-) -> None:
+def test_numbers_have_four_significant_digits_with_an_exponent_where_needed(x: float, shown: str) -> None:
     assert texts(nodes(draw_dot(Value(x)).pipe(format="svg"))["n0"])[0] == f"data {shown}"
 
 
@@ -159,7 +161,7 @@ def test_local_derivatives_are_written_on_the_input_edges() -> None:
         if g.get("class") == "edge"
     }
     # d(a*b)/da = b and d(a*b)/db = a; a is the first argument, so it is n1.
-    assert edges == {"op0->n0": [], "n1->op0": ["∂ -3.0000"], "n2->op0": ["∂ 2.0000"]}
+    assert edges == {"op0->n0": [], "n1->op0": ["∂ -3.000"], "n2->op0": ["∂ 2.000"]}
 
 
 def fills(svg: str | bytes) -> dict[str, str]:
@@ -343,6 +345,8 @@ def test_backward_steps_draw_one_frame_per_node_in_the_backward_order() -> None:
         svg = frame.pipe(format="svg", encoding="utf-8")
         lit = [texts(g)[0] for g in nodes(svg).values() if 'stroke="#e8590c"' in ET.tostring(g).decode()]
         assert lit[0] == node.label  # the value box, then its op if it has one
+        active = [texts(g)[0] for g in nodes(svg).values() if "active" in str(g.get("class")).split()]
+        assert active == [node.label]  # the node the widget scrolls to
         assert f"Step {k} of {len(order)}: " in svg
 
 
@@ -352,7 +356,7 @@ def test_backward_steps_end_with_the_gradients_of_backward_and_leave_grad_alone(
     assert all(value.grad == 0.0 for value in v.values())
     o.backward()
     shown = {texts(g)[0]: texts(g)[2] for name, g in last.items() if name.startswith("n")}
-    assert shown == {label: f"grad {value.grad:.4f}" for label, value in v.items()}
+    assert shown == {label: f"grad {number(value.grad)}" for label, value in v.items()}
 
 
 @given(expressions(n_inputs=3, max_ops=8))
@@ -380,16 +384,16 @@ def test_a_grad_still_summing_is_grey() -> None:
     frame = [k for k, node in enumerate(steps.order) if node in (ab, y)]
     # a hears from y first (grad 1) and from a*b later (grad -3 more): grey until then.
     first = {texts(g)[0]: g for g in nodes(steps[frame[0]].pipe(format="svg")).values()}
-    assert texts(first["a"])[2] == "grad 1.0000" and 'fill="#737373"' in ET.tostring(first["a"]).decode()
+    assert texts(first["a"])[2] == "grad 1.000" and 'fill="#737373"' in ET.tostring(first["a"]).decode()
     last = {texts(g)[0]: g for g in nodes(steps[-1].pipe(format="svg")).values()}
-    assert texts(last["a"])[2] == "grad -2.0000" and "#737373" not in ET.tostring(last["a"]).decode()
+    assert texts(last["a"])[2] == "grad -2.000" and "#737373" not in ET.tostring(last["a"]).decode()
 
 
 def test_backward_steps_show_unreached_grads_as_a_question_mark() -> None:
     o, _ = neuron()
     first = nodes(backward_steps(o)[0].pipe(format="svg"))
     shown = {texts(g)[0]: texts(g)[2] for name, g in first.items() if name.startswith("n")}
-    assert shown["o"] == "grad 1.0000" and shown["n"] == "grad 0.5000" and shown["x1"] == "grad ?"
+    assert shown["o"] == "grad 1.000" and shown["n"] == "grad 0.5000" and shown["x1"] == "grad ?"
 
 
 def test_every_frame_has_the_same_layout() -> None:
@@ -416,15 +420,30 @@ def test_backward_steps_display_as_one_self_contained_html_widget() -> None:
     steps = backward_steps(o)
     widget = steps._repr_html_()
     page = ET.fromstring(widget)  # well-formed: every tag closed, every attribute quoted
-    frames = [div for div in page.iter("div") if div.get("class") == "valuegrad-frame"]
-    assert len(frames) == len(steps)
-    assert [f.get("style") for f in frames] == [None] + ["display:none"] * (len(steps) - 1)
-    assert all(len(f.findall(f"{SVG}svg")) == 1 for f in frames)
+    shown = page.findall(".//div[@class='valuegrad-view']")
+    assert len(shown) == 1 and len(shown[0].findall(f"{SVG}svg")) == 1  # the first frame, for a static page
+    assert "max-width:100%" in str(shown[0].find(f"{SVG}svg").get("style"))  # type: ignore[union-attr]
+    data = page.find("script[@type='application/json']")
+    assert data is not None and not set("<>&") & set(str(data.text))  # no markup inside a script
+    frames = json.loads(str(data.text))
+    assert [f["caption"][: len(f"Step {k} of")] for k, f in enumerate(frames, 1)] == [
+        f"Step {k} of" for k in range(1, len(steps) + 1)
+    ]
+    for k, frame in enumerate(frames):
+        svg = ET.fromstring(frame["svg"])
+        assert svg.tag == f"{SVG}svg" and f"Step {k + 1} of" not in frame["svg"]  # the caption is text
+        active = [g for g in svg.iter(f"{SVG}g") if "active" in str(g.get("class")).split()]
+        assert [texts(g)[0] for g in active] == [steps.order[k].label]
     slider = page.find(".//input")
     assert slider is not None and (slider.get("type"), slider.get("max")) == ("range", str(len(steps) - 1))
-    assert [b.get("data-step") for b in page.iter("button")] == ["-1", "1"]
-    script = page.find("script")
-    assert script is not None and f'getElementById("{page.get("id")}")' in str(script.text)
+    buttons = list(page.iter("button"))
+    assert [(b.get("data-step"), b.get("class")) for b in buttons] == [
+        ("-1", None),
+        (None, "valuegrad-play"),
+        ("1", None),
+    ]
+    script = page.findall("script")[-1]
+    assert f'getElementById("{page.get("id")}")' in str(script.text)
     ids = re.findall(r' id="([^"]*)"', widget)
     assert ids == [page.get("id")]  # no id repeated from frame to frame
     assert steps.html() != widget  # a second display gets its own id
