@@ -23,13 +23,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
+import nn
 from autograd import Value, backward_steps, draw_dot
-from autograd.draw import number
+from autograd.draw import number, short_name, short_names
 from autograd.graph import reverse_topological
 from autograd.layout import layout_program
 from autograd.testing import Expression, expressions
 
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "http://www.w3.org/1999/xlink"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -172,7 +174,7 @@ def fills(svg: str | bytes) -> dict[str, str]:
 
 def shape(node: ET.Element) -> ET.Element:
     """The outline of a drawn node: the first path, polygon or ellipse in it."""
-    return next(e for e in node if e.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse"))
+    return next(e for e in node.iter() if e.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse"))
 
 
 def test_colour_by_gradient_is_blue_for_positive_red_for_negative_and_deeper_for_larger() -> None:
@@ -461,3 +463,143 @@ def test_backward_steps_refuse_a_large_graph() -> None:
     with pytest.raises(ValueError, match=r"backward_steps: this graph has more than 50 values"):
         backward_steps(y)
     assert len(backward_steps(y, max_nodes=61)) == 61
+
+
+# Pictures of a model
+
+
+def mlp_output(**options: object) -> tuple[Value, nn.MLP]:
+    """MLP(2, [3, 1]) on one labelled point, after backward()."""
+    model = nn.MLP(2, [3, 1], seed=1, **options)  # type: ignore[arg-type]
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    out.label = "out"
+    out.backward()
+    return out, model
+
+
+def clusters(svg: str | bytes) -> dict[str, tuple[float, float, float, float]]:
+    """Each drawn cluster's bounding box (left, top, right, bottom), by its label."""
+    found = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "cluster":
+            outline = next(e for e in g.iter() if e.tag in (f"{SVG}path", f"{SVG}polygon"))
+            found[texts(g)[0]] = box(outline)
+    return found
+
+
+def box(element: ET.Element) -> tuple[float, float, float, float]:
+    """The bounding box of a path or polygon from Graphviz (absolute coordinates only)."""
+    numbers = [
+        float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", str(element.get("d") or element.get("points")))
+    ]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("layers.0.neurons.3.w.1", "L0.n3.w1"),
+        ("layers.0.neurons.3.b", "L0.n3.b"),
+        ("layers.12.neurons.10.w.0", "L12.n10.w0"),
+        ("w", "w"),
+        ("encoder.layers.1.neurons.0.b", "encoder.L1.n0.b"),
+        ("blocks.2.scale", "b2.scale"),
+    ],
+)
+def test_a_parameter_name_shortens_each_list_item_to_an_initial_and_its_index(name: str, short: str) -> None:
+    assert short_name(name) == short
+
+
+def test_names_that_would_shorten_alike_stay_whole() -> None:
+    assert short_names(["nodes.0.w", "neurons.0.w", "layers.1.b"]) == {
+        "nodes.0.w": "nodes.0.w",
+        "neurons.0.w": "neurons.0.w",
+        "layers.1.b": "L1.b",
+    }
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_model_draws_each_parameter_with_its_short_name_and_its_full_name_as_tooltip(fused: bool) -> None:
+    out, model = mlp_output(fused=fused)
+    svg = draw_dot(out, parameters=model, max_nodes=None).pipe(format="svg", encoding="utf-8")
+    drawn = {texts(g)[0]: g for g in nodes(svg).values() if texts(g)}
+    for name, p in model.named_parameters():
+        node = drawn[short_name(name)]
+        assert texts(node)[1:] == [f"data {number(p.data)}", f"grad {number(p.grad)}"]
+        assert [a.get(f"{{{XLINK}}}title") for a in node.iter(f"{SVG}a")] == [name]
+    fill = fills(svg)
+    assert fill["L0.n0.w0"] == fill["L1.n0.b"] != fill["x0"]  # inputs look different from parameters
+    assert "stroke-width" in ET.tostring(drawn["L0.n0.w0"]).decode()
+    assert "stroke-width" not in ET.tostring(drawn["x0"]).decode()
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_each_neuron_is_a_cluster_inside_its_layer_and_the_layers_read_left_to_right(fused: bool) -> None:
+    out, model = mlp_output(fused=fused)
+    svg = draw_dot(out, parameters=model, max_nodes=None).pipe(format="svg", encoding="utf-8")
+    boxes = clusters(svg)
+    assert set(boxes) == {"L0", "L0.n0", "L0.n1", "L0.n2", "L1", "L1.n0"}
+    for neuron in ["L0.n0", "L0.n1", "L0.n2"]:
+        assert inside(boxes[neuron], boxes["L0"])
+    assert inside(boxes["L1.n0"], boxes["L1"])
+    assert boxes["L0"][2] < boxes["L1"][0]  # layer 0 ends before layer 1 begins
+    drawn = nodes(svg)
+    layer0 = model.layers[0]
+    for j, neuron in enumerate(layer0.neurons):
+        # the neuron's parameters, its w.x + b (one dot node, or micrograd's * and + chain) and its relu
+        relu = layer0.outputs([0.5, -1.0])[j]
+        inner = [g for g in drawn.values() if texts(g) and texts(g)[0].startswith(f"L0.n{j}.")]
+        ops = [g for g in drawn.values() if texts(g) in (["relu"], ["dot"], ["*"], ["+"])]
+        mine = [g for g in ops if inside(bounds(g), boxes[f"L0.n{j}"])]
+        assert len(inner) == len(neuron.w) + 1 and all(inside(bounds(g), boxes[f"L0.n{j}"]) for g in inner)
+        assert sum(texts(g) == ["relu"] for g in mine) == 1 and relu.data >= 0
+        assert len(mine) == (2 if fused else 2 * len(neuron.w) + 1)  # dot, relu; or 2 *, 2 + (b + ...), relu
+
+
+def bounds(node: ET.Element) -> tuple[float, float, float, float]:
+    """The bounding box of a drawn node's outline."""
+    e = shape(node)
+    if e.tag != f"{SVG}ellipse":
+        return box(e)
+    cx, cy, rx, ry = (float(str(e.get(k))) for k in ("cx", "cy", "rx", "ry"))
+    return cx - rx, cy - ry, cx + rx, cy + ry
+
+
+def test_a_list_of_parameters_draws_no_clusters() -> None:
+    out, model = mlp_output()
+    assert clusters(draw_dot(out, parameters=model.parameters()).pipe(format="svg")) == {}
+
+
+def test_precision_sets_the_significant_digits_of_every_number() -> None:
+    x = Value(math.pi, "x")
+    y = x * x
+    y.backward()
+    drawn = nodes(draw_dot(y, precision=2, local_grads=True).pipe(format="svg"))
+    assert texts(drawn["n1"]) == ["x", "data 3.1", "grad 6.3"]
+    assert texts(drawn["n0"]) == ["data 9.9", "grad 1.0"]
+    assert f"∂ {number(math.pi, 6)}" in backward_steps(y, precision=6)[0].source
+    for bad in [0, -1, 2.5, True]:
+        with pytest.raises(ValueError, match=r"draw_dot\(precision=.*significant digits"):
+            draw_dot(y, precision=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"backward_steps\(precision=0\)"):
+        backward_steps(y, precision=0)
+
+
+def test_backward_steps_name_a_models_parameters() -> None:
+    model = nn.Neuron(2, seed=3)
+    out = model([1.0, 2.0])
+    frame = nodes(backward_steps(out, parameters=model)[-1].pipe(format="svg"))
+    assert {texts(g)[0] for g in frame.values() if texts(g)} >= {"w0", "w1", "b"}
+
+
+def test_jupyter_shows_a_picture_scaled_to_its_column_at_most() -> None:
+    out, model = mlp_output()
+    svg = draw_dot(out, parameters=model)._repr_mimebundle_()["image/svg+xml"]
+    root = ET.fromstring(svg)
+    assert root.get("style") == "max-width:100%;height:auto"
+    assert root.get("viewBox") and str(root.get("width")).endswith("pt")
