@@ -3,7 +3,7 @@
 Each returns ``(X, y)``: ``X`` a list of ``[x0, x1]`` points and ``y`` a list of labels 0 and 1, half
 of each (the first class gets the smaller half), in shuffled order, with Gaussian noise of standard
 deviation ``noise`` added to every coordinate. The same ``seed`` gives the same data; ``seed`` is an
-int, a ``random.Random``, or None for Python's global generator.
+int (a NumPy integer too), a ``random.Random``, or None for Python's global generator.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from .checks import whole
 from .seeding import RandomSource, Seed, source
 
 Point = tuple[float, float]
@@ -22,14 +23,16 @@ def _make(
 ) -> Dataset:
     """``n_samples`` labelled points: ``point(label, i, n, rng)`` places point ``i`` of the ``n`` of
     class ``label``."""
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2:
+    n = whole(n_samples)
+    if n is None or n < 2:
         raise ValueError(
-            f"{name}() needs n_samples >= 2, one point of each class at least, got {n_samples!r}"
+            f"{name}() needs a whole number n_samples >= 2, one point of each class at least, "
+            f"got {n_samples!r}"
         )
     if not noise >= 0:
         raise ValueError(f"{name}() needs noise >= 0 (a standard deviation), got {noise!r}")
-    rng = source(seed)
-    counts = (n_samples // 2, n_samples - n_samples // 2)
+    rng = source(seed, name)
+    counts = (n // 2, n - n // 2)
     labelled = [(point(label, i, n, rng), label) for label, n in enumerate(counts) for i in range(n)]
     rng.shuffle(labelled)
     X = [[x0 + rng.gauss(0.0, noise), x1 + rng.gauss(0.0, noise)] for (x0, x1), _ in labelled]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -123,6 +124,20 @@ def positive(text: str) -> int:
     return number
 
 
+def output_folder(text: str) -> Path:
+    """The folder ``--out`` names, made if need be and checked writable before any training."""
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise argparse.ArgumentTypeError(f"{text}: cannot write into it ({e.strerror or e})") from None
+    return folder
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m nn.demo",
@@ -137,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--hidden", type=positive, nargs="+", default=[16, 16], help="hidden layer widths (default 16 16)"
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("demo-output"), help="output folder (default demo-output)"
+        "--out", type=output_folder, default="demo-output", help="output folder (default demo-output)"
     )
     args = parser.parse_args(argv)
 
@@ -155,7 +170,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
 
     out = args.out
-    out.mkdir(parents=True, exist_ok=True)
     plot_decision_boundary(model, data, out / "decision_boundary.png")
     plot_loss(history, out / "loss.png")
     draw_neuron(model, X, out / "neuron.svg")

@@ -20,6 +20,7 @@ from typing import Literal
 import autograd
 from autograd import Value
 
+from .checks import whole
 from .module import Module
 from .seeding import Seed, source
 
@@ -35,9 +36,12 @@ _ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 _INITS = ("uniform", "kaiming_uniform")
 
 
-def _check_size(owner: str, name: str, size: object) -> None:
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+def _size(owner: str, name: str, size: object) -> int:
+    """``size`` as an int, if it is a positive whole number (a NumPy integer too)."""
+    number = whole(size)
+    if number is None or number < 1:
         raise ValueError(f"{owner} needs a positive whole number for {name}, got {size!r}")
+    return number
 
 
 def _point(model: Module, x: object, nin: int) -> list[Value]:
@@ -79,7 +83,7 @@ class Neuron(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        _check_size("Neuron", "nin", nin)
+        nin = _size("Neuron", "nin", nin)
         if activation not in _ACTIVATIONS:
             raise ValueError(
                 f"Neuron(activation={activation!r}) is not an activation here: choose one of "
@@ -90,7 +94,7 @@ class Neuron(Module):
                 f"Neuron(init={init!r}) is not a weight init here: choose 'uniform' (micrograd's) "
                 f"or 'kaiming_uniform' (torch.nn.Linear's)"
             )
-        rng = source(seed)
+        rng = source(seed, "Neuron")
         bound = 1.0 if init == "uniform" else 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-bound, bound)) for _ in range(nin)]
         self.b = Value(0.0 if init == "uniform" else rng.uniform(-bound, bound))
@@ -128,9 +132,8 @@ class Layer(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        _check_size("Layer", "nin", nin)
-        _check_size("Layer", "nout", nout)
-        rng = source(seed)
+        nin, nout = _size("Layer", "nin", nin), _size("Layer", "nout", nout)
+        rng = source(seed, "Layer")
         self.neurons = [
             Neuron(nin, nonlin, activation=activation, init=init, seed=rng, fused=fused) for _ in range(nout)
         ]
@@ -176,24 +179,22 @@ class MLP(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        if isinstance(nouts, int) or not nouts:
+        listed = list(nouts) if isinstance(nouts, Iterable) and not isinstance(nouts, str) else []
+        if not listed:
             raise ValueError(f"MLP needs a list of layer sizes such as MLP(2, [16, 16, 1]), got {nouts!r}")
-        _check_size("MLP", "nin", nin)
-        for i, nout in enumerate(nouts):
-            _check_size("MLP", f"nouts[{i}]", nout)
-        rng = source(seed)
-        sizes = [nin, *nouts]
+        sizes = [_size("MLP", "nin", nin), *(_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(listed))]
+        rng = source(seed, "MLP")
         self.layers = [
             Layer(
                 sizes[i],
                 sizes[i + 1],
-                nonlin=i != len(nouts) - 1,
+                nonlin=i != len(listed) - 1,
                 activation=activation,
                 init=init,
                 seed=rng,
                 fused=fused,
             )
-            for i in range(len(nouts))
+            for i in range(len(listed))
         ]
         self.activation = activation
 

@@ -13,6 +13,8 @@ from typing import Any, overload
 import autograd
 from autograd import Value
 
+from .checks import whole
+
 Scalar = Value | float
 
 
@@ -84,19 +86,20 @@ def binary_cross_entropy_with_logits(
     )
 
 
-def _cross_entropy_one(logits: Sequence[Scalar], target: int) -> Value:
+def _cross_entropy_one(logits: Sequence[Scalar], target: object) -> Value:
     """-log softmax(logits)[target] = logsumexp(logits) - logits[target], with the largest logit
     taken out before exponentiating so that no e^x overflows."""
     if not logits:
         raise ValueError("cross_entropy() needs at least one logit per example, got none")
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(logits):
+    index = whole(target)
+    if index is None or not 0 <= index < len(logits):
         raise ValueError(
             f"cross_entropy() takes a class index from 0 to {len(logits) - 1} for {len(logits)} "
             f"logits, got {target!r}"
         )
     zs = [_value(z) for z in logits]
     top = max(z.data for z in zs)
-    return autograd.sum([(z - top).exp() for z in zs]).log() + top - zs[target]
+    return autograd.sum([(z - top).exp() for z in zs]).log() + top - zs[index]
 
 
 @overload
@@ -109,8 +112,9 @@ def cross_entropy(logits: Sequence[Sequence[Scalar]], target_index: Sequence[int
 
 def cross_entropy(logits: Sequence[Any], target_index: int | Sequence[int]) -> Value:
     """-log softmax(logits)[target_index] for one example (a list of logits and a class index), or
-    its mean over a batch (a list of such lists and a list of class indices), as PyTorch's."""
-    if isinstance(target_index, int):
+    its mean over a batch (a list of such lists and a list of class indices), as PyTorch's. A class
+    index may be a NumPy integer, and the indices of a batch a NumPy array."""
+    if isinstance(target_index, str) or not isinstance(target_index, Iterable):
         return _cross_entropy_one(logits, target_index)
     rows, targets = list(logits), list(target_index)
     if len(rows) != len(targets) or not rows:

@@ -1,9 +1,10 @@
 """Module: the base class of everything with parameters, as ``torch.nn.Module``.
 
-A module's parameters are the Values among its attributes, alone or in a list, in the order they
-were assigned; its submodules are the Modules among them, alone or in a list. Names follow the
-attributes, with list items named by their index, so an MLP's parameters are called
-``layers.0.neurons.3.w.1`` and ``layers.0.neurons.3.b``, as PyTorch would name them.
+A module's parameters are the Values among its attributes, alone or nested in lists, tuples and
+dicts, in the order they were assigned; its submodules are the Modules among them, likewise. Names
+follow the attributes, with items named by their index or key, so an MLP's parameters are called
+``layers.0.neurons.3.w.1`` and ``layers.0.neurons.3.b``, as PyTorch would name them, and a matrix
+held as a list of rows ``W`` has parameters ``W.0.0``, ``W.0.1``, ...
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from autograd import Value
+
+from .checks import real
 
 
 class Module:
@@ -27,49 +30,30 @@ class Module:
             f"{type(self).__name__} has no forward(): define forward() to say what a call computes"
         )
 
-    def _members(self) -> list[tuple[str, Value | Module]]:
-        """The Values and Modules among the attributes, by name, list items as ``name.index``."""
-        members: list[tuple[str, Value | Module]] = []
-        for name, attr in vars(self).items():
-            if isinstance(attr, _MEMBER):
-                members.append((name, attr))
-            elif isinstance(attr, list | tuple):
-                members += [(f"{name}.{i}", item) for i, item in enumerate(attr) if isinstance(item, _MEMBER)]
-        return members
-
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """``(dotted name, module)`` for this module (named ``prefix``) and every module inside it."""
-        yield prefix, self
-        for name, member in self._members():
-            if isinstance(member, Module):
-                yield from member.named_modules(_join(prefix, name))
+        """``(dotted name, module)`` for this module (named ``prefix``) and every module inside it,
+        each once, even one shared or referred back to."""
+        for path, module in _walk(self)[0]:
+            yield _join(prefix, path), module
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        """``(dotted name, parameter)`` for every parameter once, even one shared between modules."""
-        seen: set[Value] = set()
-        for prefix, module in self.named_modules():
-            for name, member in module._members():
-                if isinstance(member, Value) and member not in seen:
-                    seen.add(member)
-                    yield _join(prefix, name), member
+        """``(dotted name, parameter)`` for every parameter once, even one shared between modules,
+        under the name where it is first found."""
+        names: set[str] = set()
+        for p, (path, key) in _walk(self)[1].items():
+            name = _join(path, str(key))
+            if name in names:
+                raise ValueError(
+                    f"{type(self).__name__} has two parameters named {name!r}, which a state dict "
+                    f"cannot tell apart: give the dict keys that name them distinct strings"
+                )
+            names.add(name)
+            yield name, p
 
     def parameters(self) -> list[Value]:
         """Every parameter once, as a list (micrograd's ``model.parameters()``), in the order of
-        ``named_parameters()``. A plain walk with no generators: micrograd's loop calls it twice a step."""
-        found: dict[Value, None] = {}
-        self._gather(found)
-        return list(found)
-
-    def _gather(self, found: dict[Value, None]) -> None:
-        """Add this module's own parameters to ``found``, then those of its submodules."""
-        submodules = []
-        for _, member in self._members():
-            if isinstance(member, Module):
-                submodules.append(member)
-            else:
-                found[member] = None
-        for module in submodules:
-            module._gather(found)
+        ``named_parameters()``. It builds no names: micrograd's loop calls it twice a step."""
+        return list(_walk(self)[1])
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0: gradients accumulate across ``backward()`` calls."""
@@ -107,7 +91,7 @@ class Module:
         wrong: list[str] = []
         for name, value in state.items():
             if name in params:
-                number = _as_float(value)
+                number = real(value)
                 if number is None:
                     wrong.append(f"{name!r} is {type(value).__name__} {value!r:.40}")
                 else:
@@ -134,19 +118,52 @@ class Module:
             p.data = numbers[name]
 
 
-_MEMBER = (Value, Module)  # what _members() collects: a tuple, which isinstance checks fastest
+def _walk(root: Module) -> tuple[list[tuple[str, Module]], dict[Value, tuple[str, object]]]:
+    """The modules inside ``root`` and the Values they hold, each once, in PyTorch's order.
+
+    Modules come in depth-first pre-order, ``root`` first, named by their dotted path. Each maps its
+    own Values (those reachable from its attributes through lists, tuples and dicts, in attribute,
+    item and key order) to where they were first found: the path of their container and their key
+    there. Each module's own Values come before those of its submodules. An object met a second
+    time, even through a cycle, is not walked again.
+
+    This is the one walk behind ``parameters()``, ``named_parameters()`` and ``named_modules()``.
+    It builds no name for a Value, only for containers and modules, as ``parameters()`` runs every
+    training step.
+    """
+    modules: list[tuple[str, Module]] = []
+    values: dict[Value, tuple[str, object]] = {}
+    seen: set[int] = set()  # ids of the modules and containers walked so far
+    todo: list[tuple[str, Module]] = [("", root)]
+    while todo:
+        path, module = todo.pop()
+        if id(module) in seen:  # shared: walked already, under its first name
+            continue
+        seen.add(id(module))
+        modules.append((path, module))
+        submodules: list[tuple[str, Module]] = []
+        stack: list[tuple[str, Iterator[tuple[object, object]]]] = [(path, iter(vars(module).items()))]
+        while stack:
+            base, items = stack[-1]
+            for key, item in items:
+                if isinstance(item, Value):
+                    if item not in values:
+                        values[item] = (base, key)
+                elif isinstance(item, Module):
+                    submodules.append((_join(base, str(key)), item))
+                elif isinstance(item, _CONTAINERS) and id(item) not in seen:
+                    seen.add(id(item))
+                    contents = item.items() if isinstance(item, dict) else enumerate(item)
+                    stack.append((_join(base, str(key)), iter(contents)))
+                    break  # walk the container first, then come back to the rest of this one
+            else:
+                stack.pop()
+        todo += reversed(submodules)  # so that the first one is walked next
+    return modules, values
+
+
+_CONTAINERS = (list, tuple, dict)
 
 
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
-
-
-def _as_float(value: object) -> float | None:
-    """``value`` as a float if it is a real number that a float can hold (a bool is not), else None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        Value(value)  # type: ignore[arg-type]  # TypeError for anything that is not a real number
-        return float(value)  # type: ignore[arg-type]  # OverflowError for an int beyond a float
-    except (TypeError, OverflowError):
-        return None

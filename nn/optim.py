@@ -1,5 +1,10 @@
 """SGD and Adam, step for step as ``torch.optim``'s (one parameter group; ``lr`` may be changed
-between steps for a schedule)."""
+between steps for a schedule).
+
+Every setting is checked when it is given, as ``torch.optim`` checks them, and also refused when not
+finite (a nan setting would turn every parameter into nan at the first step). Settings are kept
+as Python floats whatever their type, so that parameters stay Python floats too.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
+
+from .checks import real
 
 
 class Optimizer:
@@ -25,8 +32,16 @@ class Optimizer:
         for p in self.params:
             if not isinstance(p, Value):
                 raise TypeError(f"{name} updates Values, got {type(p).__name__} among the parameters")
-        _non_negative(name, lr=lr)
         self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        """The learning rate, which a schedule may set between steps (checked like the others)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, lr: float) -> None:
+        self._lr = _non_negative(type(self).__name__, "lr", lr)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0, before the next ``backward()``."""
@@ -37,10 +52,26 @@ class Optimizer:
         raise NotImplementedError(f"{type(self).__name__} has no step(): define how it updates parameters")
 
 
-def _non_negative(name: str, **settings: float) -> None:
-    for setting, value in settings.items():
-        if not value >= 0:
-            raise ValueError(f"{name} needs {setting} >= 0, got {value!r}")
+def _real(owner: str, name: str, value: object) -> float:
+    """The setting ``name`` of optimizer ``owner`` as a Python float, if it is a real number."""
+    number = real(value)
+    if number is None:
+        raise TypeError(f"{owner}({name}={value!r:.40}) needs a real number, got {type(value).__name__}")
+    return number
+
+
+def _finite(owner: str, name: str, value: object) -> float:
+    number = _real(owner, name, value)
+    if not math.isfinite(number):
+        raise ValueError(f"{owner}({name}={value!r}) needs a finite {name}")
+    return number
+
+
+def _non_negative(owner: str, name: str, value: object) -> float:
+    number = _real(owner, name, value)
+    if not 0 <= number < math.inf:
+        raise ValueError(f"{owner}({name}={value!r}) needs a finite {name} >= 0")
+    return number
 
 
 class SGD(Optimizer):
@@ -62,13 +93,12 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr)
-        _non_negative("SGD", momentum=momentum, weight_decay=weight_decay)
-        if nesterov and (momentum <= 0 or dampening != 0):
+        self.momentum = _non_negative("SGD", "momentum", momentum)
+        self.dampening = _finite("SGD", "dampening", dampening)
+        self.weight_decay = _non_negative("SGD", "weight_decay", weight_decay)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("SGD(nesterov=True) needs momentum > 0 and dampening = 0, as in PyTorch")
-        self.momentum = momentum
-        self.dampening = dampening
-        self.weight_decay = weight_decay
-        self.nesterov = nesterov
         self.buffers: list[float] | None = None
 
     def step(self) -> None:
@@ -104,13 +134,17 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        _non_negative("Adam", eps=eps, weight_decay=weight_decay)
-        for i, beta in enumerate(betas):
+        if not isinstance(betas, Iterable):
+            raise TypeError(f"Adam(betas={betas!r:.40}) takes a pair (beta1, beta2), such as (0.9, 0.999)")
+        pair = tuple(_real("Adam", f"betas[{i}]", beta) for i, beta in enumerate(betas))
+        if len(pair) != 2:
+            raise ValueError(f"Adam(betas={betas!r:.40}) takes a pair (beta1, beta2), such as (0.9, 0.999)")
+        for i, beta in enumerate(pair):
             if not 0 <= beta < 1:
-                raise ValueError(f"Adam needs 0 <= betas[{i}] < 1, got {beta!r}")
-        self.betas = betas
-        self.eps = eps
-        self.weight_decay = weight_decay
+                raise ValueError(f"Adam(betas={betas!r}) needs 0 <= betas[{i}] < 1, got {beta!r}")
+        self.betas = pair
+        self.eps = _non_negative("Adam", "eps", eps)
+        self.weight_decay = _non_negative("Adam", "weight_decay", weight_decay)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)

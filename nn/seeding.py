@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import MutableSequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+from .checks import whole
 
 
+@runtime_checkable
 class RandomSource(Protocol):
     """What nn draws from: a ``random.Random``, or the ``random`` module itself."""
 
@@ -25,11 +28,18 @@ class RandomSource(Protocol):
 Seed = int | RandomSource | None
 
 
-def source(seed: Seed) -> RandomSource:
-    """A fresh ``random.Random(seed)`` for an int, the generator itself if given one, and Python's
-    global generator for None. Pass the result on to share one stream between several draws."""
+def source(seed: Seed, owner: str) -> RandomSource:
+    """A fresh ``random.Random(seed)`` for an int (a NumPy integer too), the generator itself if given
+    one, and Python's global generator for None. Pass the result on to share one stream between
+    several draws. ``owner`` names the function that took the seed, for the error on anything else."""
     if seed is None:
         return random
-    if isinstance(seed, int):
-        return random.Random(seed)
-    return seed
+    number = whole(seed)
+    if number is not None:
+        return random.Random(number)
+    if isinstance(seed, RandomSource):
+        return seed
+    raise TypeError(
+        f"{owner}(seed={seed!r:.40}) takes an int, a random.Random or None (Python's global "
+        f"generator) as its seed, got {type(seed).__name__}"
+    )

@@ -74,6 +74,7 @@ def test_noise_has_the_given_spread() -> None:
     ("call", "message"),
     [
         (lambda: make_moons(n_samples=1), "n_samples >= 2"),
+        (lambda: make_moons(n_samples=10.0), "n_samples >= 2"),
         (lambda: make_moons(noise=-0.1), "noise >= 0"),
         (lambda: make_circles(factor=1.5), "0 <= factor < 1"),
     ],
@@ -81,3 +82,18 @@ def test_noise_has_the_given_spread() -> None:
 def test_bad_arguments_are_explained(call: Callable[[], Dataset], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_numpy_integers_serve_as_sizes_and_seeds(make: Callable[..., Dataset]) -> None:
+    np = pytest.importorskip("numpy")
+    assert make(n_samples=np.int64(10), seed=np.int64(3)) == make(n_samples=10, seed=3)
+
+
+@pytest.mark.parametrize("make", MAKERS)
+@pytest.mark.parametrize("seed", ["x", 1.5, object()])
+def test_a_seed_that_is_not_an_int_or_a_generator_is_named(
+    make: Callable[..., Dataset], seed: object
+) -> None:
+    with pytest.raises(TypeError, match=rf"{make.__name__}\(seed=.*\) takes an int, a random.Random or None"):
+        make(seed=seed)

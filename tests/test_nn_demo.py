@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_nn_io import read_strictly
 
 import nn
 from nn import MLP
@@ -44,7 +44,7 @@ def test_the_demo_writes_its_pictures_and_model(tmp_path: Path) -> None:
     drawn = ET.parse(out / "model.svg").getroot()
     texts = {t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")}
     assert {"x0", "x1", "L0.n0", "L0.n3", "L1.n0"} <= texts  # draw_model: the network's neurons
-    saved = json.loads((out / "model.json").read_text())
+    saved = read_strictly(out / "model.json")
     assert len(saved) == len(MLP(2, [4, 1]).parameters())
 
 
@@ -68,3 +68,26 @@ def test_the_full_demo_reaches_100_percent_on_moons_as_micrograds_does(
     out = capsys.readouterr().out
     assert "moons, MLP(2, [16, 16, 1], activation='relu'), 100 steps" in out
     assert "final accuracy 100%" in out
+
+
+def unwritable_places(tmp_path: Path) -> list[tuple[Path, str]]:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    places = [(a_file, "is a file, not a folder"), (a_file / "pictures", "cannot write into")]
+    if Path("/proc/self").is_dir():  # a place no one may write, root included
+        places.append((Path("/proc/valuegrad-demo"), "cannot write into"))
+    return places
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for out, message in unwritable_places(tmp_path):
+        with pytest.raises(SystemExit) as exit:
+            main(["--out", str(out)])  # the full 100 steps, were it to train
+        assert exit.value.code == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""  # no training happened: it prints its result when done
+        *_, last = captured.err.strip().splitlines()
+        assert last.startswith(f"python -m nn.demo: error: argument --out: {out}")
+        assert message in last, last

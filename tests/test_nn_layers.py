@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -147,6 +148,8 @@ def test_reprs_read_like_the_constructor() -> None:
     ("make", "message"),
     [
         (lambda: MLP(2, 16), r"list of layer sizes such as MLP\(2, \[16, 16, 1\]\)"),
+        (lambda: MLP(2, 16.0), r"list of layer sizes such as MLP"),
+        (lambda: MLP(2, "16"), r"list of layer sizes such as MLP"),
         (lambda: MLP(2, [16, 0]), r"positive whole number for nouts\[1\], got 0"),
         (lambda: Neuron(2, activation="gelu"), "choose one of 'relu', 'tanh', 'sigmoid', 'linear'"),
         (lambda: Neuron(2, init="xavier"), "choose 'uniform'"),
@@ -172,3 +175,28 @@ def test_a_model_called_on_anything_but_one_point_says_how_to_call_it(point: obj
 def test_a_data_point_may_be_any_iterable_of_numbers() -> None:
     model = MLP(2, [4, 1], seed=0)
     assert model(x for x in [1.0, 2.0]).data == model([1.0, 2.0]).data
+
+
+# NumPy integers, as Value takes NumPy scalars; anything else named
+
+
+def test_numpy_integers_serve_as_sizes_and_seeds() -> None:
+    np = pytest.importorskip("numpy")
+    expected = MLP(2, [3, 1], seed=3).state_dict()
+    assert MLP(np.int64(2), [np.int32(3), np.int64(1)], seed=np.int64(3)).state_dict() == expected
+    assert MLP(2, np.array([3, 1]), seed=3).state_dict() == expected
+    assert Layer(np.int8(2), np.uint16(3), seed=np.int64(3)).state_dict() == Layer(2, 3, seed=3).state_dict()
+    assert Neuron(np.int64(2), seed=np.int64(3)).state_dict() == Neuron(2, seed=3).state_dict()
+
+
+@pytest.mark.parametrize("seed", ["abc", 1.5, b"1", [1], True])
+@pytest.mark.parametrize("make", [lambda seed: MLP(2, [1], seed=seed), lambda seed: Neuron(2, seed=seed)])
+def test_a_seed_that_is_not_an_int_or_a_generator_is_named(make: Any, seed: object) -> None:
+    with pytest.raises(TypeError, match=r"\(seed=.*\) takes an int, a random.Random or None"):
+        make(seed)
+
+
+@pytest.mark.parametrize("size", [1.5, 2.0, "2", True, None])
+def test_a_size_that_is_not_a_whole_number_is_named(size: object) -> None:
+    with pytest.raises(ValueError, match=r"MLP needs a positive whole number for nin, got"):
+        MLP(size, [1])  # type: ignore[arg-type]

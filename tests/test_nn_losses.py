@@ -186,3 +186,18 @@ def test_hinge_loss_says_how_to_turn_0_1_labels_into_plus_minus_1() -> None:
 def test_cross_entropy_names_the_valid_class_indices() -> None:
     with pytest.raises(ValueError, match="class index from 0 to 2 for 3 logits, got 3"):
         cross_entropy(values([1.0, 2.0, 3.0]), 3)
+
+
+def test_cross_entropy_takes_numpy_integers_as_class_indices() -> None:
+    np = pytest.importorskip("numpy")
+    logits = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]
+    assert cross_entropy(logits[0], np.int64(1)).data == cross_entropy(logits[0], 1).data
+    batch = cross_entropy(logits, [0, 2]).data
+    assert cross_entropy(logits, np.array([0, 2])).data == batch
+    assert cross_entropy(logits, [np.int32(0), np.int64(2)]).data == batch
+
+
+@pytest.mark.parametrize("target", [1.0, "1", True])
+def test_cross_entropy_refuses_a_class_index_that_is_not_a_whole_number(target: object) -> None:
+    with pytest.raises(ValueError, match="class index from 0 to 1 for 2 logits"):
+        cross_entropy([1.0, 2.0], target)  # type: ignore[call-overload]

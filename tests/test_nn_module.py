@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+import autograd
 from autograd import Value
-from nn import MLP, Module, Neuron
+from nn import MLP, SGD, Module, Neuron
 
 
 def test_named_parameters_follow_the_attributes_as_pytorch_names_them() -> None:
@@ -143,3 +144,79 @@ def test_a_state_dict_of_numpy_scalars_loads_as_floats() -> None:
     expected = model.state_dict()
     model.load_state_dict({name: np.float32(value) for name, value in expected.items()})
     assert model.state_dict() == {name: float(np.float32(value)) for name, value in expected.items()}
+
+
+class Nested(Module):
+    """Parameters as a user may hold them: a matrix as a list of rows (what ``autograd.dot(W, x)``
+    takes), a dict of submodules, a tuple, and a dict of lists of Values."""
+
+    def __init__(self) -> None:
+        self.W = [[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]]
+        self.heads = {"query": Neuron(2, seed=0), "key": Neuron(2, seed=1)}
+        self.pair = (Value(5.0), [Value(6.0)])
+        self.table = {"scale": [Value(7.0)], 3: Value(8.0)}
+        self.name = "not a parameter"
+        self.sizes = [2, [2, 1]]
+
+    def forward(self, x: list[float]) -> Value:
+        return autograd.sum(autograd.dot(self.W, x)) + self.heads["query"](x) * self.table["scale"][0]
+
+
+NESTED_NAMES = [
+    "W.0.0",
+    "W.0.1",
+    "W.1.0",
+    "W.1.1",
+    "pair.0",
+    "pair.1.0",
+    "table.scale.0",
+    "table.3",
+    "heads.query.w.0",
+    "heads.query.w.1",
+    "heads.query.b",
+    "heads.key.w.0",
+    "heads.key.w.1",
+    "heads.key.b",
+]
+
+
+def test_values_and_modules_in_nested_lists_tuples_and_dicts_are_found_and_named() -> None:
+    model = Nested()
+    assert [name for name, _ in model.named_parameters()] == NESTED_NAMES
+    assert model.parameters() == [p for _, p in model.named_parameters()]
+    assert list(model.state_dict()) == NESTED_NAMES
+    assert model.state_dict()["W.1.0"] == 3.0
+    assert [name for name, _ in model.named_modules()] == ["", "heads.query", "heads.key"]
+
+
+def test_a_matrix_held_as_a_list_of_rows_trains_and_is_saved() -> None:
+    model = Nested()
+    optimizer = SGD(model.parameters(), lr=0.1)
+    model([1.0, -1.0]).backward()
+    optimizer.step()
+    assert model.W[0][0].data == 1.0 - 0.1 * 1.0  # d/dW00 of sum(W x) is x0
+    assert model.W[1][1].data == 4.0 - 0.1 * -1.0
+    restored = Nested()
+    restored.load_state_dict(model.state_dict())
+    assert restored.W[0][0].data == model.W[0][0].data
+
+
+def test_a_module_that_refers_back_to_itself_is_walked_once() -> None:
+    model = Nested()
+    model.heads["query"].owner = model  # type: ignore[attr-defined]  # a back reference, as a tree may hold
+    cycle: list[Any] = [Value(9.0)]
+    cycle.append(cycle)
+    model.cycle = cycle  # type: ignore[attr-defined]
+    assert [name for name, _ in model.named_parameters()] == [*NESTED_NAMES[:8], "cycle.0", *NESTED_NAMES[8:]]
+    assert [name for name, _ in model.named_modules()] == ["", "heads.query", "heads.key"]
+
+
+def test_a_shared_module_is_one_module() -> None:
+    assert [name for name, _ in Tied().named_modules()] == ["", "blocks.0", "blocks.1"]
+
+
+def test_two_parameters_of_the_same_name_are_refused() -> None:
+    model = Module()
+    model.table = {"0": Value(1.0), 0: Value(2.0)}  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match=r"two parameters named 'table\.0'"):
+        model.state_dict()

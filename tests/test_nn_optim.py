@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import nn
 from autograd import Value
 from nn import MLP, SGD, Adam
 from nn.optim import Optimizer
@@ -161,3 +162,82 @@ def test_passing_the_model_instead_of_its_parameters_is_explained() -> None:
 def test_bad_settings_are_refused(make: Any, message: str) -> None:
     with pytest.raises((TypeError, ValueError), match=message):
         make([Value(0.0)])
+
+
+nan, inf = math.nan, math.inf
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda ps: SGD(ps, lr=nan), r"SGD\(lr=nan\) needs a finite lr >= 0"),
+        (lambda ps: SGD(ps, lr=inf), r"SGD\(lr=inf\) needs a finite lr >= 0"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), r"momentum >= 0"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=nan), r"momentum >= 0"),
+        (lambda ps: SGD(ps, lr=1, momentum=0.9, dampening=nan), r"SGD\(dampening=nan\) needs a finite"),
+        (lambda ps: SGD(ps, lr=0.1, weight_decay=-1e-4), "weight_decay >= 0"),
+        (lambda ps: SGD(ps, lr=0.1, weight_decay=inf), "weight_decay >= 0"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), "dampening = 0"),
+        (lambda ps: Adam(ps, lr=-1e-3), "lr >= 0"),
+        (lambda ps: Adam(ps, eps=-1e-8), "eps >= 0"),
+        (lambda ps: Adam(ps, eps=nan), "eps >= 0"),
+        (lambda ps: Adam(ps, weight_decay=nan), "weight_decay >= 0"),
+        (lambda ps: Adam(ps, betas=(0.9,)), r"betas=\(0.9,\).*a pair"),
+        (lambda ps: Adam(ps, betas=(0.9, 0.99, 0.999)), "a pair"),
+        (lambda ps: Adam(ps, betas=(nan, 0.999)), r"betas\[0\] < 1"),
+        (lambda ps: Adam(ps, betas=(-0.1, 0.999)), r"0 <= betas\[0\] < 1"),
+    ],
+)
+def test_a_bad_setting_is_refused_at_construction(make: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make([Value(0.0)])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr="0.1"),
+        lambda ps: SGD(ps, lr=0.1, momentum=None),
+        lambda ps: SGD(ps, lr=True),
+        lambda ps: Adam(ps, betas=(0.9, "0.999")),
+        lambda ps: Adam(ps, eps=[1e-8]),
+    ],
+)
+def test_a_setting_that_is_not_a_number_is_named(make: Any) -> None:
+    with pytest.raises(TypeError, match=r"(SGD|Adam)\([\w\[\]]+=.*\) needs a real number"):
+        make([Value(0.0)])
+
+
+def test_betas_must_be_a_pair() -> None:
+    with pytest.raises(TypeError, match=r"Adam\(betas=0.9\) takes a pair \(beta1, beta2\)"):
+        Adam([Value(0.0)], betas=0.9)  # type: ignore[arg-type]
+
+
+def test_a_learning_rate_set_between_steps_is_checked_too() -> None:
+    opt = SGD([Value(0.0)], lr=0.1)
+    with pytest.raises(ValueError, match=r"SGD\(lr=-0.1\) needs a finite lr >= 0"):
+        opt.lr = -0.1
+    assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+def test_parameters_stay_python_floats_whatever_the_types_of_the_settings(
+    optimizer: type[Optimizer], tmp_path: Any
+) -> None:
+    np = pytest.importorskip("numpy")
+    f32 = np.float32
+    settings: dict[str, Any] = (
+        dict(lr=f32(0.1), momentum=f32(0.9), dampening=f32(0.1), weight_decay=f32(0.01))
+        if optimizer is SGD
+        else dict(lr=f32(0.1), betas=(f32(0.9), f32(0.99)), eps=f32(1e-8), weight_decay=f32(0.01))
+    )
+    model = MLP(2, [3, 1], seed=0)
+    opt = optimizer(model.parameters(), **settings)
+    for _ in range(2):
+        opt.zero_grad()
+        model([1.0, -2.0]).backward()
+        opt.step()
+        opt.lr = np.float16(0.05)
+    assert all(type(p.data) is float for p in model.parameters())
+    nn.save(model, tmp_path / "model.json")
+    assert nn.load_into(MLP(2, [3, 1], seed=1), tmp_path / "model.json").state_dict() == model.state_dict()
