@@ -272,33 +272,75 @@ def sum(values: Iterable[Value | float]) -> Value:
 
 
 @overload
-def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value: ...
+def dot(
+    ws: Sequence[Value | float], xs: Sequence[Value | float], *, bias: Value | float | None = None
+) -> Value: ...
 @overload
-def dot(ws: Sequence[Sequence[Value | float]], xs: Sequence[Value | float]) -> list[Value]: ...
+def dot(
+    ws: Sequence[Sequence[Value | float]],
+    xs: Sequence[Value | float],
+    *,
+    bias: Sequence[Value | float] | None = None,
+) -> list[Value]: ...
 
 
 def dot(
-    ws: Sequence[Value | float] | Sequence[Sequence[Value | float]], xs: Sequence[Value | float]
+    ws: Sequence[Value | float] | Sequence[Sequence[Value | float]],
+    xs: Sequence[Value | float],
+    *,
+    bias: Value | float | Sequence[Value | float] | None = None,
 ) -> Value | list[Value]:
-    """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i.
+    """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i. With
+    ``bias=b``, w . x + b, a neuron's affine map, with b as the node's last parent: d/db = 1.
 
     With ``ws`` a matrix (a sequence of rows), a list of such nodes, one per row, as ``numpy.dot``
-    does: a whole layer of neurons in one call, which reads the inputs once.
+    does: a whole layer of neurons in one call, which reads the inputs once; ``bias`` is then one
+    bias per row.
     """
     xs, xd = _values(xs, "autograd.dot()")
     matrix = len(ws) > 0 and not isinstance(ws[0], Value) and not is_number(ws[0])
+    rows = ws if matrix else (ws,)
+    biases, bd = _biases(bias, len(rows), matrix)
     recording = MODE.get() is RECORDING
+    dot_op = ops.DOT
+    value, derivatives = dot_op.value, dot_op.derivatives  # looked up once, not once per row
     nodes = []
-    for row in ws if matrix else (ws,):
+    for k, row in enumerate(rows):
         weights, wd = _values(row, "autograd.dot()")  # type: ignore[arg-type]
         if len(wd) != len(xd):
             raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
-        if recording:  # _node's common case, written out: a call fewer for each neuron of a layer
-            z = ops.DOT.value(wd, xd)
-            nodes.append(Value(z, "", weights + xs, ops.DOT.derivatives(z, wd, xd), ops.DOT))
+        # _node's common case, written out: a call fewer for each neuron of a layer
+        if bias is None:
+            if recording:
+                z = value(wd, xd)
+                nodes.append(Value(z, "", weights + xs, derivatives(z, wd, xd), dot_op))
+            else:
+                nodes.append(_node(dot_op, weights + xs, (wd, xd)))
         else:
-            nodes.append(_node(ops.DOT, weights + xs, (wd, xd)))
+            parents, d = (*weights, *xs, biases[k]), (bd[k],)
+            if recording:
+                z = value(wd, xd, d)
+                nodes.append(Value(z, "", parents, derivatives(z, wd, xd, d), dot_op))
+            else:
+                nodes.append(_node(dot_op, parents, (wd, xd, d)))
     return nodes if matrix else nodes[0]
+
+
+def _biases(bias: object, rows: int, matrix: bool) -> tuple[tuple[Value, ...], list[float]]:
+    """dot's biases as Values and their data: none, one, or one per row of a matrix."""
+    if bias is None:
+        return (), []
+    if not matrix:
+        bias = [bias]
+    elif isinstance(bias, Value) or is_number(bias):
+        raise TypeError(
+            f"autograd.dot(W, xs, bias=...) with a matrix W takes one bias per row, a list of {rows}, "
+            f"got {type(bias).__name__}"
+        )
+    biases, data = _values(bias, "autograd.dot()'s bias")  # type: ignore[arg-type]
+    if len(biases) != rows:
+        raise ValueError(f"autograd.dot() needs one bias per row of weights: got {len(biases)} and {rows}")
+    return biases, data
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False) -> tuple[Any, ...]:

@@ -206,21 +206,26 @@ def power_derivatives(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     return dx, dy
 
 
-def dot_value(ws: Sequence[float], xs: Sequence[float]) -> float:
-    """sum_i w_i x_i."""
+def dot_value(ws: Sequence[float], xs: Sequence[float], bias: Sequence[float] = ()) -> float:
+    """sum_i w_i x_i, plus b where there is a bias b (a neuron's w . x + b)."""
     total: float = sum(map(mul, ws, xs))
-    return total
+    return total + bias[0] if bias else total
 
 
-def dot_derivatives(out: Any, ws: Sequence[Any], xs: Sequence[Any]) -> tuple[Any, ...]:
-    """d/dw_i sum_j w_j x_j = x_i and d/dx_i sum_j w_j x_j = w_i: each weight's derivative is its
-    input, and each input's its weight."""
-    return (*xs, *ws)
+def dot_derivatives(
+    out: Any, ws: Sequence[Any], xs: Sequence[Any], bias: Sequence[Any] = ()
+) -> tuple[Any, ...]:
+    """d/dw_i (sum_j w_j x_j + b) = x_i, d/dx_i = w_i and d/db = 1: each weight's derivative is its
+    input, each input's its weight, and the bias's 1."""
+    return (*xs, *ws, 1.0) if bias else (*xs, *ws)
 
 
-def halves(wx: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any]]:
-    """dot's parents, ws + xs, as its two arguments ws and xs."""
-    return wx[: len(wx) // 2], wx[len(wx) // 2 :]
+def halves(parents: Sequence[Any]) -> tuple[Sequence[Any], ...]:
+    """dot's parents, ws + xs, or ws + xs + (b,) with a bias, as its arguments ws, xs and (b,)."""
+    n = len(parents) // 2
+    if len(parents) % 2:
+        return parents[:n], parents[n : 2 * n], parents[2 * n :]
+    return parents[:n], parents[n:]
 
 
 def _power_domain(c: float) -> Domain:

@@ -169,6 +169,51 @@ def test_dot_of_a_matrix_is_one_dot_node_per_row(case: tuple[list[list[float]], 
     assert [v.grad for v in x] == pytest.approx([math.fsum(col) for col in zip(*rows)])  # sum_i W_ij
 
 
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(SMALL, min_size=n, max_size=n), min_size=1, max_size=4),
+            st.lists(SMALL, min_size=n, max_size=n),
+        )
+    ),
+    st.lists(SMALL, min_size=4, max_size=4),
+)
+def test_dot_with_a_bias_is_w_x_plus_b_with_the_bias_as_its_last_parent(
+    case: tuple[list[list[float]], list[float]], offsets: list[float]
+) -> None:
+    rows, numbers = case
+    W, x = [[Value(w) for w in row] for row in rows], [Value(v) for v in numbers]
+    b = [Value(c) for c in offsets[: len(rows)]]
+    out = autograd.dot(W, x, bias=b)
+    assert all(o.op == "dot" and o.parents == (*row, *x, c) for o, row, c in zip(out, W, b))
+    assert [o.data for o in out] == pytest.approx(
+        [math.fsum([*(w * v for w, v in zip(r, numbers)), c]) for r, c in zip(rows, offsets)]
+    )
+    autograd.sum(out).backward()
+    assert [c.grad for c in b] == [1.0] * len(rows)  # d/db = 1
+    assert [[w.grad for w in row] for row in W] == [numbers] * len(rows)
+    one = autograd.dot(W[0], x, bias=offsets[0])  # a number as the bias: a leaf
+    assert one.data == out[0].data and one.parents[-1].data == offsets[0]
+
+
+@given(st.lists(st.floats(-3, 3), min_size=5, max_size=5))
+def test_dot_with_a_bias_has_the_first_and_second_derivatives_of_central_differences(xs: list[float]) -> None:
+    def affine(w0: Value, w1: Value, x0: Value, x1: Value, b: Value) -> Value:
+        return autograd.dot([w0, w1], [x0, x1], bias=b).tanh() * b  # b twice: d2/db2 is not 0
+
+    assert autograd.gradcheck(affine, xs) and autograd.gradgradcheck(affine, xs)
+
+
+def test_dot_explains_a_wrong_bias() -> None:
+    x = [Value(1.0), Value(2.0)]
+    with pytest.raises(ValueError, match="one bias per row of weights: got 1 and 2"):
+        autograd.dot([[1.0, 2.0], [3.0, 4.0]], x, bias=[0.5])
+    with pytest.raises(TypeError, match=r"with a matrix W takes one bias per row, a list of 2, got float"):
+        autograd.dot([[1.0, 2.0], [3.0, 4.0]], x, bias=0.5)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"autograd.dot\(\)'s bias takes Values or real numbers, got str"):
+        autograd.dot([1.0, 2.0], x, bias="b")  # type: ignore[call-overload]
+
+
 def test_dot_of_a_matrix_checks_every_row() -> None:
     x = [Value(1.0), Value(2.0)]
     with pytest.raises(ValueError, match="as many weights as inputs: got 1 and 2"):
