@@ -4,6 +4,11 @@ A Value is plain data: its number, its gradient, its parents and the local deriv
 respect to each parent, recorded when it is created from the table in ``ops``. No node holds a
 closure, so no node is part of a reference cycle: a graph is freed the moment its last reference
 goes.
+
+To follow ``x * y`` from operator to derivative, read this file beside ``ops.py``: ``Value.__mul__``
+is made by ``_binary`` from the entry ``ops.MUL``; it calls ``_node``, which computes ``MUL.value``
+and records ``MUL.derivatives``; ``backward()`` runs ``backpropagate``, which multiplies each recorded
+derivative by the gradient from above and adds it into the parent.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import TYPE_CHECKING, Any, SupportsFloat, overload
 
 from . import ops
 from .graph import topological_order
-from .modes import MODE, RECORDING, anomaly_enabled, check_backward, check_forward, enable_grad
+from .modes import MODE, RECORDING, anomaly_enabled, check_backward, check_forward, check_sums, enable_grad
 from .ops import Op, is_number, real, to_float
 
 
@@ -55,8 +60,25 @@ def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
 
 
 def apply(op: Op, *parents: Value) -> Value:
-    """``op`` of ``parents`` as a new node."""
-    return _node(op, parents, op.args([p.data for p in parents]))
+    """``op`` of ``parents`` as a new node; a TypeError or ValueError naming the op when its derivative
+    rule does not return a tuple of one derivative per parent (a learner's own op, say)."""
+    if not isinstance(op, Op):
+        raise TypeError(f"apply() takes an autograd.ops.Op, then its parents; got {type(op).__name__} first")
+    for parent in parents:
+        if not isinstance(parent, Value):
+            raise TypeError(
+                f"apply() takes Values as the parents of {op.name!r}, got {type(parent).__name__}: "
+                f"wrap a number in Value(...)"
+            )
+    node = _node(op, parents, op.args([p.data for p in parents]))
+    local = node._local_grads
+    if node._prev and (type(local) is not tuple or len(local) != len(parents)):
+        wrong = TypeError if type(local) is not tuple else ValueError
+        raise wrong(
+            f"the derivative rule of the op {op.name!r} returned {local!r:.200}: it must return a tuple "
+            f"of {len(parents)} derivative(s), one per parent, such as (d,) for one parent"
+        )
+    return node
 
 
 # Python's binary operators: each comes with its reflected form (``__radd__`` for ``__add__``).
@@ -83,10 +105,6 @@ def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float],
 
 def _unary(op: Op) -> Callable[[Value], Value]:
     def method(self: Value) -> Value:
-        if MODE.get() is RECORDING:  # _node's common case, written out: a call fewer for each node
-            x = self.data
-            data = op.value(x)
-            return Value(data, "", (self,), op.derivatives(data, x), op)
         return _node(op, (self,), (self.data,))
 
     return method
@@ -173,28 +191,12 @@ class Value:
 
     def backward(self) -> None:
         """Fill ``.grad`` on every node of the graph below this one: micrograd's loop, without
-        recursion.
+        recursion (``backpropagate``).
 
         Leaves accumulate across calls, as in PyTorch; every other node is reset first, so two
-        calls give the leaves exactly twice the gradient. A node whose gradient is exactly 0 (behind
-        a ReLU that is off) adds nothing to its parents, so its edges are skipped, unless a local
-        derivative is inf or nan: then its parents get 0 * inf = nan, as in PyTorch.
+        calls give the leaves exactly twice the gradient.
         """
-        order = topological_order(self, leaves=False)  # every node but the leaves, and the root
-        if self._prev:
-            for node in order:
-                node.grad = 0.0
-        self.grad += 1.0
-        check = anomaly_enabled()
-        for node in reversed(order):
-            g = node.grad
-            local = node._local_grads
-            if check:
-                check_backward(node, local, g)
-            if g == 0 and isfinite(plain_sum(local)):
-                continue  # every contribution is 0: a sum is finite only if no term is inf or nan
-            for parent, d in zip(node._prev, local):
-                parent.grad += d * g
+        backpropagate(self)
 
     if TYPE_CHECKING:  # for type checkers only: these are made from ops.TABLE, below the class
 
@@ -298,31 +300,24 @@ def dot(
     bias per row.
     """
     xs, xd = _values(xs, "autograd.dot()")
-    matrix = len(ws) > 0 and not isinstance(ws[0], Value) and not is_number(ws[0])
+    try:
+        matrix = len(ws) > 0 and not isinstance(ws[0], Value) and not is_number(ws[0])
+    except (TypeError, KeyError):  # no len() or no [0]: None, a number, a set, a dict
+        raise TypeError(
+            f"autograd.dot() takes weights as a list of Values or real numbers, or a list of such rows, "
+            f"got {type(ws).__name__}"
+        ) from None
     rows = ws if matrix else (ws,)
     biases, bd = _biases(bias, len(rows), matrix)
-    recording = MODE.get() is RECORDING
-    dot_op = ops.DOT
-    value, derivatives = dot_op.value, dot_op.derivatives  # looked up once, not once per row
     nodes = []
     for k, row in enumerate(rows):
         weights, wd = _values(row, "autograd.dot()")  # type: ignore[arg-type]
         if len(wd) != len(xd):
             raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
-        # _node's common case, written out: a call fewer for each neuron of a layer
         if bias is None:
-            if recording:
-                z = value(wd, xd)
-                nodes.append(Value(z, "", weights + xs, derivatives(z, wd, xd), dot_op))
-            else:
-                nodes.append(_node(dot_op, weights + xs, (wd, xd)))
+            nodes.append(_node(ops.DOT, weights + xs, (wd, xd)))
         else:
-            parents, d = (*weights, *xs, biases[k]), (bd[k],)
-            if recording:
-                z = value(wd, xd, d)
-                nodes.append(Value(z, "", parents, derivatives(z, wd, xd, d), dot_op))
-            else:
-                nodes.append(_node(dot_op, parents, (wd, xd, d)))
+            nodes.append(_node(ops.DOT, (*weights, *xs, biases[k]), (wd, xd, (bd[k],))))
     return nodes if matrix else nodes[0]
 
 
@@ -343,6 +338,86 @@ def _biases(bias: object, rows: int, matrix: bool) -> tuple[tuple[Value, ...], l
     return biases, data
 
 
+def backpropagate(
+    root: Value,
+    grads: dict[Value, Any] | None = None,
+    *,
+    create_graph: bool = False,
+    leaves: bool = False,
+    visit: Callable[[Value], object] | None = None,
+) -> None:
+    """The chain rule, backwards from ``root``: each node adds d root / d node times d node / d parent
+    into the gradient of each parent. ``backward()``, ``grad()`` and ``backward_steps`` all run it.
+
+    The nodes come in reverse topological order, each after every node that consumes it, so a node's
+    gradient is complete when it is passed on. The gradients are summed in ``grads`` when it is given
+    (``grad()``: ``.grad`` is left alone), which starts with ``root: 1.0``; otherwise in each node's
+    ``.grad``, as ``backward()`` does: ``root.grad`` grows by 1, the leaves accumulate across calls and
+    every other node is reset first. Options:
+
+    - ``create_graph``: call each op's derivative rule again, on Values, so that the gradients are
+      Values whose graphs can be differentiated again (run it inside ``enable_grad()``).
+    - ``leaves``: visit the leaves too (they pass nothing on); ``visit(node)`` is called with each
+      node once it has passed its gradient on.
+
+    A node whose gradient is exactly 0 (behind a ReLU that is off) passes nothing on, so its edges are
+    skipped, unless a local derivative is inf or nan: then its parents get 0 * inf = nan, as in
+    PyTorch. Where the op's entry masks (``Op.masks``: relu, and ``x ** y`` at y = 0), a parent gets 0
+    whatever the gradient from above, as PyTorch's ``where`` gives, not 0 * inf = nan.
+    """
+    order = topological_order(root, leaves=leaves)  # with or without the leaves; the root always
+    if grads is None:
+        if root._prev:
+            for node in order:
+                if node._prev:
+                    node.grad = 0.0
+        root.grad += 1.0
+    else:
+        grads[root] = 1.0
+    check = anomaly_enabled()
+    into_grad = grads is None
+    sums: dict[Value, Any] = {} if grads is None else grads
+    for node in reversed(order):
+        g = node.grad if into_grad else sums.get(node, 0.0)
+        if create_graph:  # g is a Value, and the op's rule runs again, on Values this time
+            local, number = _derivatives(node), real(g)
+        else:
+            local, number = node._local_grads, g
+        if check:
+            check_backward(node, [real(d) for d in local], number)
+        # Skip a node whose every contribution is 0: a sum is finite only if no term is inf or nan.
+        if number != 0 or create_graph or not isfinite(plain_sum(local)):
+            edges: Iterable[tuple[Value, Any]] = zip(node._prev, local)
+            if number - number and node._prev:  # inf or nan from above (inf - inf is nan)
+                edges = _unmasked(node, edges)
+            if into_grad:
+                for parent, d in edges:
+                    parent.grad += d * g
+            else:
+                for parent, d in edges:
+                    sums[parent] = sums[parent] + d * g if parent in sums else d * g
+            if check:
+                check_sums(node, [real(p.grad if into_grad else sums[p]) for p in node._prev])
+        if visit is not None:
+            visit(node)
+
+
+def _derivatives(node: Value) -> tuple[Any, ...]:
+    """The local derivatives of ``node`` from its op's rule, called again on the parents themselves."""
+    op = node._operation
+    return op.derivatives(node, *op.args(node._prev)) if op else ()
+
+
+def _unmasked(node: Value, edges: Iterable[tuple[Value, Any]]) -> Iterable[tuple[Value, Any]]:
+    """The edges of ``node`` that its op does not mask at its arguments (``Op.masks``): all of them
+    for most ops."""
+    op: Op = node._operation  # type: ignore[assignment]  # a node with parents has an op
+    if op.masks is None:
+        return edges
+    masked = op.masks(*op.args([p.data for p in node._prev]))
+    return [edge for edge, off in zip(edges, masked) if not off]
+
+
 def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool = False) -> tuple[Any, ...]:
     """d output / d input for each input, without touching ``.grad``.
 
@@ -352,25 +427,17 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad() differentiates a Value, got {type(output).__name__}")
-    inputs = (inputs,) if isinstance(inputs, Value) else tuple(inputs)
+    try:
+        inputs = (inputs,) if isinstance(inputs, Value) else tuple(inputs)
+    except TypeError:
+        raise TypeError(
+            f"grad() takes a Value or a list of Values as inputs, got {type(inputs).__name__}"
+        ) from None
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad() takes Values as inputs, got {type(x).__name__}")
-    order = topological_order(output, leaves=False)
-    grads: dict[Value, Any] = {output: 1.0}  # each node's entry is complete before it is reached
-    check = anomaly_enabled()
+    grads: dict[Value, Any] = {}
     with enable_grad() if create_graph else nullcontext():
-        for node in reversed(order):
-            if not node._prev:  # the output itself is a leaf
-                continue
-            g = grads[node]
-            local = node._local_grads
-            if create_graph:  # call the op's derivative rule again, on Values this time
-                op: Op = node._operation  # type: ignore[assignment]  # a node with parents has an op
-                local = op.derivatives(node, *op.args(node._prev))
-            if check:
-                check_backward(node, [real(d) for d in local], real(g))
-            for parent, d in zip(node._prev, local):
-                grads[parent] = grads[parent] + d * g if parent in grads else d * g
+        backpropagate(output, grads, create_graph=create_graph)
     found = (grads.get(x, 0.0) for x in inputs)
     return tuple(Value(g) if create_graph and not isinstance(g, Value) else g for g in found)

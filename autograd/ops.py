@@ -85,7 +85,7 @@ def to_float(x: SupportsFloat) -> float:
         return math.inf if x > 0 else -math.inf  # type: ignore[operator]
     except ValueError:  # Decimal("sNaN"): a bad value, as a TypeError like every other
         raise TypeError(
-            f"Value() takes a real number, got {x!r:.60}, a signaling NaN, which has no float value: "
+            f"Value() takes a real number with a float value, got {x!r:.60}, a signaling NaN: "
             f"use Decimal('NaN') or math.nan for a quiet nan"
         ) from None
 

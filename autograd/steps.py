@@ -1,10 +1,10 @@
 """backward_steps: the backward pass as a slideshow, one picture per node.
 
 Step k shows the k-th node of the backward order passing its gradient to its inputs: each input's
-grad grows by the local derivative on its edge times the node's grad. The gradients are computed
-here from ``.local_grads`` in the same order as ``backward()``, so the user's ``.grad`` stay as they
-were. In Jupyter the steps show as one self-contained HTML widget (inline SVG, a slider, and a few
-lines of JavaScript), which keeps working in a static HTML export of the notebook.
+grad grows by the local derivative on its edge times the node's grad. The gradients are computed by
+the loop of ``backward()`` itself (``backpropagate``), into a dict, so the user's ``.grad`` stay as
+they were. In Jupyter the steps show as one self-contained HTML widget (inline SVG, buttons, a
+slider and a few lines of JavaScript), which keeps working in a static HTML export of the notebook.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .draw import Model, Scene, check_precision, number, parameter_names, picture, values_within
-from .engine import Value
+from .engine import Value, backpropagate
 from .graph import reverse_topological
 from .layout import FIT, Drawing, styled, width_px
 
@@ -190,7 +190,7 @@ def backward_steps(
     check_precision("backward_steps", precision)
     nodes = values_within(root, max_nodes, "backward_steps", "Every step draws the whole graph.")
     order = tuple(reverse_topological(root))
-    states = _backward(root, order)
+    states = _backward(root)
     widest = max(len(number(g, precision)) for grads, _ in states for g in grads.values())
     width = math.ceil(CHAR_WIDTH * len(f"grad {'0' * widest}")) + 10  # and the cell's padding
     marked, names, modules = parameter_names(parameters)
@@ -214,18 +214,23 @@ def backward_steps(
     return BackwardSteps(order, nodes, scenes)
 
 
-def _backward(root: Value, order: tuple[Value, ...]) -> list[tuple[dict[Value, float], frozenset[Value]]]:
-    """After each step of the backward pass: the gradients so far, and the values whose gradient
-    still waits for a consumer. Each node adds local derivative * its grad to each input's grad, in
-    ``order``, as ``backward()`` does."""
-    waiting = Counter(parent for node in order for parent in node.parents)
-    grads = {root: 1.0}
+def _backward(root: Value) -> list[tuple[dict[Value, float], frozenset[Value]]]:
+    """After each step of the backward pass (``backpropagate``, as ``backward()`` runs it, leaves
+    included): the gradients so far, and the values whose gradient still waits for a consumer."""
+    waiting = Counter(parent for node in reverse_topological(root) for parent in node.parents)
+    grads: dict[Value, float] = {}
+    reached = {root}  # a value shows a grad once a consumer has passed it one, if only a skipped 0
     states = []
-    for node in order:
-        for parent, d in zip(node.parents, node.local_grads, strict=True):
-            grads[parent] = grads.get(parent, 0.0) + d * grads[node]
+
+    def snapshot(node: Value) -> None:
+        for parent in node.parents:
             waiting[parent] -= 1
-        states.append((dict(grads), frozenset(v for v, n in waiting.items() if n)))
+            reached.add(parent)
+        states.append(
+            ({v: grads.get(v, 0.0) for v in reached}, frozenset(v for v, n in waiting.items() if n))
+        )
+
+    backpropagate(root, grads, leaves=True, visit=snapshot)
     return states
 
 

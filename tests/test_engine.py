@@ -6,10 +6,14 @@ import ast
 import asyncio
 import gc
 import math
+import os
+import subprocess
+import sys
 import threading
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,6 +22,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, detect_anomaly, enable_grad, grad, no_grad, ops
+from autograd.engine import apply
 
 
 def test_micrograd_readme_example() -> None:
@@ -322,10 +327,58 @@ def test_ieee_derivatives_at_domain_edges() -> None:
     assert grad(x ** Value(2.0), x) == (0.0,)
 
 
-@pytest.mark.parametrize("bad", ["x", None, [1.0], 1 + 2j, {"data": 1}])
+@pytest.mark.parametrize("bad", ["x", None, [1.0], 1 + 2j, {"data": 1}, Decimal("sNaN")])
 def test_bad_data_is_a_type_error_that_says_what_is_accepted(bad: object) -> None:
     with pytest.raises(TypeError, match=rf"Value\(\) takes a real number .* got {type(bad).__name__}"):
         Value(bad)  # type: ignore[arg-type]
+
+
+def test_a_signaling_nan_is_a_type_error_wherever_a_number_becomes_a_value() -> None:
+    x, snan = Value(1.0), Decimal("sNaN")
+    for make in [
+        lambda: x + snan,
+        lambda: snan * x,
+        lambda: x**snan,
+        lambda: autograd.sum([x, snan]),
+        lambda: autograd.dot([snan], [x]),
+    ]:
+        with pytest.raises(TypeError, match=r"got Decimal\('sNaN'\), a signaling NaN"):
+            make()
+    assert math.isnan(Value(Decimal("NaN")).data)
+
+
+def test_bad_arguments_to_grad_dot_and_apply_name_the_function() -> None:
+    y = Value(2.0) * 3
+    with pytest.raises(TypeError, match=r"grad\(\) takes a Value or a list of Values as inputs, got int"):
+        grad(y, 5)  # type: ignore[arg-type]
+    for ws in [None, 5, {1.0, 2.0}]:
+        with pytest.raises(TypeError, match=rf"autograd.dot\(\) takes weights .* got {type(ws).__name__}"):
+            autograd.dot(ws, [1])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"autograd.dot\(\) takes a list .* got NoneType"):
+        autograd.dot([1], None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"apply\(\) takes Values as the parents of 'tanh', got float"):
+        apply(ops.TANH, 2.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"apply\(\) takes an autograd.ops.Op"):
+        apply("tanh", y)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rule", "error", "returned"),
+    [
+        (lambda out, x, y: (1.0,), ValueError, r"\(1.0,\)"),  # one parent short
+        (lambda out, x, y: (1.0, 1.0, 1.0), ValueError, r"\(1.0, 1.0, 1.0\)"),
+        (lambda out, x, y: 1.0, TypeError, "1.0"),  # not a tuple
+        (lambda out, x, y: [1.0, 1.0], TypeError, r"\[1.0, 1.0\]"),
+    ],
+)
+def test_a_derivative_rule_of_the_wrong_shape_names_the_op_and_what_it_returned(
+    rule: Any, error: type[Exception], returned: str
+) -> None:
+    op = ops.Op("my_add", lambda x, y: x + y, rule)
+    with pytest.raises(
+        error, match=rf"derivative rule of the op 'my_add' returned {returned}: .* 2 derivative"
+    ):
+        apply(op, Value(1.0), Value(2.0))
 
 
 def test_a_value_of_a_value_points_at_detach() -> None:
@@ -357,6 +410,24 @@ def test_detect_anomaly_names_the_op_where_nan_first_appears() -> None:
     with detect_anomaly(), pytest.raises(FloatingPointError, match="backward through sqrt"):
         grad(Value(0.0).sqrt() + 1, [])
     assert math.isnan(x.log().data)  # outside the block nan propagates
+
+
+def test_detect_anomaly_catches_finite_contributions_that_sum_to_inf() -> None:
+    """Each path gives x about 1e308, a float; their sum is inf: backward() and grad() both raise."""
+    x = Value(1e-310)
+
+    def f() -> Value:
+        return (x * 1e308).tanh() + (x * 1e308).tanh()
+
+    for run in (lambda: f().backward(), lambda: grad(f(), x)):
+        with detect_anomaly(), pytest.raises(FloatingPointError, match=r"gradient of its input 0 inf"):
+            run()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"\+ gave inf"):
+        grad(f(), x, create_graph=True)  # there the sum of the two gradients is a node of its own
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"backward through dot .* input 0 inf"):
+        autograd.dot([x, x], [1e308, 1e308]).backward()  # one node, the same parent twice
+    f().backward()  # outside the block the inf goes through
+    assert x.grad == math.inf
 
 
 def test_a_million_deep_chain_backpropagates() -> None:
@@ -438,3 +509,22 @@ def test_backward_through_a_zero_gradient_matches_pytorch(name: str, x: float, y
     f(vx, vy).backward()
     f(tx, ty).backward()
     assert same(vx.grad, tx.grad.item()) and same(vy.grad, ty.grad.item())
+
+
+def test_hips_autograd_installed_beside_is_named_in_a_warning(tmp_path: Path) -> None:
+    """HIPS autograd installs the same import package: a warning at import says so, once, and how to
+    keep them apart; without it, import is silent."""
+    repo = str(Path(autograd.__file__).parents[1])
+
+    def import_autograd(*path: str) -> str:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([repo, *path])}
+        command = [sys.executable, "-W", "default", "-c", "import autograd; import nn; import autograd"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return done.stderr
+
+    (tmp_path / "autograd-1.7.0.dist-info").mkdir()
+    warned = import_autograd(str(tmp_path))
+    assert warned.count("HIPS autograd is installed beside valuegrad") == 1
+    assert "autograd-1.7.0.dist-info" in warned and "virtual environment of its own" in warned
+    if autograd._other_autograd() is None:  # this environment has no HIPS autograd of its own
+        assert "HIPS" not in import_autograd()
