@@ -9,6 +9,8 @@ This does the same with ``nn``, then writes into ``--out``:
 - ``loss.png``: the loss and the accuracy at every step;
 - ``neuron.svg``: one neuron of the first layer on one input, with the gradients of its backward
   pass, drawn as micrograd's graph (one node per multiply and add);
+- ``model.svg``: the trained network drawn by ``draw_model``, at the first data point: each neuron
+  with its output and gradient there, each weight an edge coloured by its sign;
 - ``model.json``: the trained parameters, which ``nn.load_into(model, path)`` reads back.
 
 This module alone uses tqdm and matplotlib (the ``demo`` extra); the rest of ``nn`` needs only the
@@ -31,6 +33,7 @@ import autograd
 from autograd import Value, draw_dot, no_grad
 
 from .data import Dataset, make_circles, make_moons, make_spirals, make_xor
+from .draw import draw_model
 from .io import save
 from .layers import MLP, Neuron
 from .losses import hinge_loss
@@ -170,8 +173,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     plot_decision_boundary(model, data, out / "decision_boundary.png")
     plot_loss(history, out / "loss.png")
     draw_neuron(model, X, out / "neuron.svg")
+    (out / "model.svg").write_bytes(draw_model(model, X[0]).pipe(format="svg"))
     save(model, out / "model.json")
-    print(f"wrote decision_boundary.png, loss.png, neuron.svg and model.json into {out}/")
+    print(f"wrote decision_boundary.png, loss.png, neuron.svg, model.svg and model.json into {out}/")
 
 
 if __name__ == "__main__":
