@@ -378,17 +378,16 @@ def backpropagate(
     into_grad = grads is None
     sums: dict[Value, Any] = {} if grads is None else grads
     for node in reversed(order):
-        g = node.grad if into_grad else sums.get(node, 0.0)
+        g = number = node.grad if into_grad else sums.get(node, 0.0)
+        local = node._local_grads
         if create_graph:  # g is a Value, and the op's rule runs again, on Values this time
             local, number = _derivatives(node), real(g)
-        else:
-            local, number = node._local_grads, g
         if check:
             check_backward(node, [real(d) for d in local], number)
         # Skip a node whose every contribution is 0: a sum is finite only if no term is inf or nan.
-        if number != 0 or create_graph or not isfinite(plain_sum(local)):
+        if not (number == 0 and not create_graph and isfinite(plain_sum(local))):
             edges: Iterable[tuple[Value, Any]] = zip(node._prev, local)
-            if number - number and node._prev:  # inf or nan from above (inf - inf is nan)
+            if number - number:  # inf or nan from above (inf - inf is nan): 0 where the op masks
                 edges = _unmasked(node, edges)
             if into_grad:
                 for parent, d in edges:
@@ -411,8 +410,8 @@ def _derivatives(node: Value) -> tuple[Any, ...]:
 def _unmasked(node: Value, edges: Iterable[tuple[Value, Any]]) -> Iterable[tuple[Value, Any]]:
     """The edges of ``node`` that its op does not mask at its arguments (``Op.masks``): all of them
     for most ops."""
-    op: Op = node._operation  # type: ignore[assignment]  # a node with parents has an op
-    if op.masks is None:
+    op = node._operation
+    if op is None or op.masks is None:
         return edges
     masked = op.masks(*op.args([p.data for p in node._prev]))
     return [edge for edge, off in zip(edges, masked) if not off]

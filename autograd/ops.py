@@ -53,7 +53,8 @@ class Op:
     - ``kink``: whether the op has no derivative at these arguments (relu and abs at 0), for gradcheck.
     - ``masks``: for each parent, whether the backward pass gives it 0 at these arguments whatever the
       gradient from above, where PyTorch's backward formula is a ``where``: 0, not 0 * inf = nan.
-    - ``torch``: the name of the PyTorch function with the same value, ``torch.<name>(*args)``.
+    - ``torch``: the PyTorch function with the same value, as a name under ``torch`` (``"tanh"``,
+      ``"nn.functional.softplus"``), which the comparison tests call on the op's arguments.
     """
 
     name: str
