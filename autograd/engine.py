@@ -12,12 +12,15 @@ from builtins import sum as plain_sum  # the module's own sum() makes a node
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from math import isfinite
-from typing import Any, SupportsFloat, overload
+from typing import TYPE_CHECKING, Any, SupportsFloat, overload
 
 from . import ops
 from .graph import topological_order
 from .modes import MODE, RECORDING, anomaly_enabled, check_backward, check_forward, enable_grad
 from .ops import Op, is_number, real, to_float
+
+if TYPE_CHECKING:
+    from .forward import Dual
 
 
 def _checked(data: object) -> float:
@@ -192,9 +195,16 @@ class Value:
     __neg__ = _unary(ops.NEG)
 
 
-def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...], list[float]]:
-    """``xs`` as Values, every number lifted to a leaf, and their data; or a TypeError naming what
-    is neither."""
+def _has_dual(xs: Iterable[object]) -> bool:
+    """Whether any of ``xs`` is a Dual: then ``sum`` and ``dot`` are forward mode's."""
+    from .forward import Dual  # imported here, as forward.py builds on this module
+
+    return any(isinstance(x, Dual) for x in xs)
+
+
+def _values(xs: Iterable[Any], caller: str) -> tuple[tuple[Any, ...], list[float] | None]:
+    """``xs`` as Values, every number lifted to a leaf, and their data; ``xs`` and None if a Dual is
+    among them; or a TypeError naming what is neither."""
     try:
         xs = tuple(xs)
     except TypeError:
@@ -204,7 +214,9 @@ def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...]
         ) from None
     data = [x.data for x in xs if x.__class__ is Value]  # the common case: one pass, no calls
     if len(data) == len(xs):
-        return xs, data  # type: ignore[return-value]
+        return xs, data
+    if _has_dual(xs):
+        return xs, None
     values = []
     for x in xs:
         value = _lift(x)
@@ -214,32 +226,53 @@ def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...]
     return tuple(values), [v.data for v in values]
 
 
-def sum(values: Iterable[Value | float]) -> Value:
-    """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1."""
+@overload
+def sum(values: Iterable[Value | float]) -> Value: ...  # type: ignore[overload-overlap]
+@overload
+def sum(values: Iterable[Dual | Value | float]) -> Dual: ...
+
+
+def sum(values: Iterable[Dual | Value | float]) -> Value | Dual:
+    """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1.
+
+    With a Dual among them, a Dual (``autograd.forward``), as with every op.
+    """
     parents, data = _values(values, "autograd.sum()")
+    if data is None:
+        from . import forward
+
+        return forward.sum(parents)
     return _node(ops.SUM, parents, (data,))
 
 
 @overload
-def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value: ...
+def dot(ws: Sequence[Value | float], xs: Sequence[Value | float]) -> Value: ...  # type: ignore[overload-overlap]
 @overload
-def dot(ws: Sequence[Sequence[Value | float]], xs: Sequence[Value | float]) -> list[Value]: ...
+def dot(ws: Sequence[Sequence[Value | float]], xs: Sequence[Value | float]) -> list[Value]: ...  # type: ignore[overload-overlap]
+@overload
+def dot(ws: Sequence[Dual | Value | float], xs: Sequence[Dual | Value | float]) -> Dual: ...
+@overload
+def dot(ws: Sequence[Sequence[Dual | Value | float]], xs: Sequence[Dual | Value | float]) -> list[Dual]: ...
 
 
-def dot(
-    ws: Sequence[Value | float] | Sequence[Sequence[Value | float]], xs: Sequence[Value | float]
-) -> Value | list[Value]:
+def dot(ws: Sequence[Any], xs: Sequence[Dual | Value | float]) -> Value | list[Value] | Dual | list[Dual]:
     """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i.
 
     With ``ws`` a matrix (a sequence of rows), a list of such nodes, one per row, as ``numpy.dot``
-    does: a whole layer of neurons in one call, which reads the inputs once.
+    does: a whole layer of neurons in one call, which reads the inputs once. With a Dual among the
+    weights or the inputs, a Dual (``autograd.forward``), as with every op.
     """
     xs, xd = _values(xs, "autograd.dot()")
-    matrix = len(ws) > 0 and not isinstance(ws[0], Value) and not is_number(ws[0])
+    first = ws[0] if len(ws) > 0 else 0.0
+    matrix = not isinstance(first, Value) and not is_number(first) and not _has_dual([first])
     recording = MODE.get() is RECORDING
     nodes = []
     for row in ws if matrix else (ws,):
-        weights, wd = _values(row, "autograd.dot()")  # type: ignore[arg-type]
+        weights, wd = _values(row, "autograd.dot()")
+        if wd is None or xd is None:
+            from . import forward
+
+            return forward.dot(ws, xs)
         if len(wd) != len(xd):
             raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
         if recording:  # _node's common case, written out: a call fewer for each neuron of a layer

@@ -106,7 +106,7 @@ _APPLY: dict[str, Callable[..., Value]] = {
     "/": operator.truediv,
     "**": operator.pow,
     "neg": operator.neg,
-    **{name: getattr(Value, name) for name in _FUNCTIONS},
+    **{name: operator.methodcaller(name) for name in _FUNCTIONS},
     **{ops.power_of(c).name: _power(c) for c in EXPONENTS},
     "sum": lambda *xs: value_sum(xs),
     "dot": _dot,
