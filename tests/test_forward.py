@@ -2,13 +2,13 @@
 mixed operands, Duals of Values, and bad input."""
 
 import math
-import operator
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from torch_forms import TORCH
 
 import autograd
 from autograd import Value, grad
@@ -27,32 +27,6 @@ def central_difference(f: Callable[..., Value], xs: list[float], i: int) -> floa
     shifted = [[Value(x + (step if j == i else 0.0)) for j, x in enumerate(xs)] for step in (-EPS, EPS)]
     minus, plus = (f(*leaves).data for leaves in shifted)
     return (plus - minus) / (2 * EPS)
-
-
-def _power(c: float) -> Callable[[Any], Any]:
-    return lambda a: a**c
-
-
-def _method(name: str) -> Callable[[Any], Any]:
-    return lambda a: getattr(a, name)()
-
-
-# Each op as PyTorch writes it, on float64 tensors: the oracle for forward mode, independent of the
-# engine's table.
-TORCH: dict[str, Callable[..., Any]] = {
-    **{
-        name: _method(name) for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
-    },
-    **{name: _power(float(name[2:])) for name in OPS if name.startswith("**") and name != "**"},
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "neg": operator.neg,
-    "sum": lambda *xs: sum(xs[1:], xs[0]),
-    "dot": lambda *wx: sum(w * x for w, x in zip(wx[: len(wx) // 2], wx[len(wx) // 2 :])),
-}
 
 
 def test_the_torch_oracle_covers_every_op() -> None:
