@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
 from operator import add
-from typing import Any, SupportsFloat
+from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from . import engine, ops
 from .engine import Value
@@ -43,9 +43,13 @@ def _checked(x: object, what: str) -> Number:
 
 
 def _binary(op: Op, reflected: bool = False) -> Callable[[Dual, Any], Dual]:
-    """The operator method for ``op``: ``self op other``, or ``other op self`` when reflected."""
+    """The operator method for ``op``: ``self op other``, or ``other op self`` when reflected; a
+    number ``c`` on the right is ``op.constant(c)`` of ``self`` where the op has one, as on Value."""
+    constant = None if reflected else op.constant
 
     def method(self: Dual, other: Any) -> Any:
+        if constant is not None and is_number(other):
+            return apply(constant(to_float(other)), self)
         lifted = _lift(other)
         if lifted is None:
             return NotImplemented
@@ -58,13 +62,34 @@ def _unary(op: Op) -> Callable[[Dual], Dual]:
     def method(self: Dual) -> Dual:
         return apply(op, self)
 
-    method.__doc__ = f"{op.name} of this Dual."
     return method
+
+
+def add_methods(op: Op) -> None:
+    """Give Dual the method or operator that applies ``op``, as its table entry names it: the same
+    names as Value's (``engine.define`` calls this for an op added after import)."""
+    name = op.method
+    if name is None:
+        return
+    if name in engine._BINARY:
+        methods: dict[str, Callable[..., Dual]] = {
+            name: _binary(op),
+            f"__r{name[2:]}": _binary(op, reflected=True),
+        }
+        doc = f"``self {op.name} other`` (and the reflected ``other {op.name} self``), with its tangent."
+    else:
+        methods = {name: _unary(op)}
+        doc = f"{op.name} of this Dual, with its tangent."
+    for attribute, method in methods.items():
+        method.__name__ = attribute
+        method.__qualname__ = f"Dual.{attribute}"
+        method.__doc__ = doc
+        setattr(Dual, attribute, method)
 
 
 class Dual:
     """A number with a tangent: ``Dual(3.0, 1.0)`` is x = 3 with dx = 1, so ``Dual(3.0, 1.0) ** 2`` is
-    ``Dual(data=9.0, tangent=6.0)``. It has the operators and methods of ``Value``."""
+    ``Dual(data=9.0, tangent=6.0)``. Its methods and operators are Value's, made from ``ops.TABLE``."""
 
     __slots__ = ("data", "tangent")
 
@@ -78,34 +103,34 @@ class Dual:
     def __repr__(self) -> str:
         return f"Dual(data={self.data!r}, tangent={self.tangent!r})"
 
-    def __pow__(self, other: Dual | Value | float) -> Dual:
-        if is_number(other):  # x ** c, drawn and differentiated as Value's is
-            return apply(ops.power_of(to_float(other)), self)  # type: ignore[arg-type]
-        lifted = _lift(other)
-        return NotImplemented if lifted is None else apply(ops.POW, self, lifted)
+    if TYPE_CHECKING:  # for type checkers only: these are made from ops.TABLE, below the class
 
-    def __rpow__(self, other: Value | float) -> Dual:
-        lifted = _lift(other)
-        return NotImplemented if lifted is None else apply(ops.POW, lifted, self)
+        def __add__(self, other: Dual | Value | float) -> Dual: ...
+        def __radd__(self, other: Dual | Value | float) -> Dual: ...
+        def __sub__(self, other: Dual | Value | float) -> Dual: ...
+        def __rsub__(self, other: Dual | Value | float) -> Dual: ...
+        def __mul__(self, other: Dual | Value | float) -> Dual: ...
+        def __rmul__(self, other: Dual | Value | float) -> Dual: ...
+        def __truediv__(self, other: Dual | Value | float) -> Dual: ...
+        def __rtruediv__(self, other: Dual | Value | float) -> Dual: ...
+        def __pow__(self, other: Dual | Value | float) -> Dual: ...
+        def __rpow__(self, other: Dual | Value | float) -> Dual: ...
+        def __neg__(self) -> Dual: ...
+        def __abs__(self) -> Dual: ...
+        def abs(self) -> Dual: ...
+        def relu(self) -> Dual: ...
+        def tanh(self) -> Dual: ...
+        def sigmoid(self) -> Dual: ...
+        def exp(self) -> Dual: ...
+        def log(self) -> Dual: ...
+        def sqrt(self) -> Dual: ...
+        def sin(self) -> Dual: ...
+        def cos(self) -> Dual: ...
 
-    __add__ = _binary(ops.ADD)
-    __radd__ = _binary(ops.ADD, reflected=True)
-    __sub__ = _binary(ops.SUB)
-    __rsub__ = _binary(ops.SUB, reflected=True)
-    __mul__ = _binary(ops.MUL)
-    __rmul__ = _binary(ops.MUL, reflected=True)
-    __truediv__ = _binary(ops.DIV)
-    __rtruediv__ = _binary(ops.DIV, reflected=True)
-    relu = _unary(ops.RELU)
-    tanh = _unary(ops.TANH)
-    sigmoid = _unary(ops.SIGMOID)
-    exp = _unary(ops.EXP)
-    log = _unary(ops.LOG)
-    sqrt = _unary(ops.SQRT)
-    sin = _unary(ops.SIN)
-    cos = _unary(ops.COS)
-    __abs__ = abs = _unary(ops.ABS)
-    __neg__ = _unary(ops.NEG)
+
+for _entry in ops.TABLE:
+    add_methods(_entry)
+Dual.__abs__ = Dual.abs  # type: ignore[method-assign]  # abs(d) as well as d.abs()
 
 
 def _lift(x: object) -> Dual | None:
@@ -121,14 +146,16 @@ def _is_zero(tangent: Number) -> bool:
     return tangent.__class__ is float and tangent == 0
 
 
-def apply(op: Op, *parents: Dual) -> Dual:
-    """``op`` of ``parents``: the value ``op.value`` gives, with tangent sum_i d op / d parent_i
-    times parent_i's tangent, the derivatives from ``op.derivatives``.
+def apply(op: Op, *parents: Dual | Value | float) -> Dual:
+    """``op`` of ``parents`` (Values and numbers among them are constants): the value ``op.value``
+    gives, with tangent sum_i d op / d parent_i times parent_i's tangent, the derivatives from
+    ``op.derivatives``.
 
     A parent whose tangent is exactly 0 (a constant) adds nothing, even where its derivative is inf
     or nan, as PyTorch's forward mode does for a tensor without a tangent.
     """
-    numbers = [p.data for p in parents]
+    duals = _duals(parents, f"apply() of {op.name}")
+    numbers = [p.data for p in duals]
     if any(isinstance(x, Value) for x in numbers):  # build the value and the derivatives as Values
         values = [x if isinstance(x, Value) else Value(x) for x in numbers]
         args = op.args(values)
@@ -137,7 +164,7 @@ def apply(op: Op, *parents: Dual) -> Dual:
         args = op.args(numbers)
         out = op.value(*args)
     derivatives = op.derivatives(out, *args)
-    terms = [d * p.tangent for d, p in zip(derivatives, parents) if not _is_zero(p.tangent)]
+    terms = [d * p.tangent for d, p in zip(derivatives, duals) if not _is_zero(p.tangent)]
     return Dual(out, reduce(add, terms) if terms else 0.0)
 
 

@@ -2,7 +2,7 @@
 mixed operands, Duals of Values, and bad input."""
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from torch_forms import TORCH
 
 import autograd
-from autograd import Value, grad
+from autograd import Value, grad, ops
+from autograd.engine import define
 from autograd.forward import Dual
+from autograd.ops import Op
 from autograd.testing import OPS, Expression, Step, op_inputs
 
 EPS = 1e-6
@@ -152,3 +154,25 @@ def test_bad_input_says_what_is_wrong(make: Callable[[], object], message: str) 
     with pytest.raises((TypeError, ValueError)) as error:
         make()
     assert message in str(error.value)
+
+
+@pytest.fixture
+def softplus() -> Iterator[Op]:
+    """log(1 + e^x), added to the engine with ``define`` for one test, then taken out again."""
+    op = Op(
+        "softplus",
+        lambda x: math.log1p(math.exp(x)),
+        lambda out, x: (x.sigmoid() if isinstance(x, Value) else 1 / (1 + math.exp(-x)),),
+        method="softplus",
+    )
+    define(op)
+    yield op
+    ops.TABLE.remove(op)
+    delattr(Value, "softplus")
+    delattr(Dual, "softplus")
+
+
+def test_an_op_added_to_the_table_is_a_dual_method_too(softplus: Op) -> None:
+    y = Dual(0.5, 1.0).softplus()  # type: ignore[attr-defined]
+    assert y.data == pytest.approx(math.log1p(math.exp(0.5)), rel=1e-15)
+    assert y.tangent == pytest.approx(central_difference(lambda x: x.softplus(), [0.5], 0), rel=1e-8)

@@ -1,10 +1,11 @@
-"""Each op as PyTorch writes it, on float64 tensors: an oracle independent of the engine's table, and
-random expressions rebuilt from it."""
+"""Each op as the PyTorch function its table entry names, on float64 tensors: an oracle for the
+derivatives independent of the engine's rules, and random expressions rebuilt from it."""
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
+from autograd import ops
+from autograd.ops import Op
 from autograd.testing import OPS, Expression
 
 
@@ -12,23 +13,22 @@ def _power(c: float) -> Callable[[Any], Any]:
     return lambda a: a**c
 
 
-def _method(name: str) -> Callable[[Any], Any]:
-    return lambda a: getattr(a, name)()
+def _torch(op: Op) -> Callable[..., Any]:
+    """``op`` as the PyTorch function its table entry names: ``torch.<op.torch>(*args)``, each group of
+    an n-ary op's arguments (``dot``'s weights, its inputs) stacked into one tensor."""
+
+    def f(*tensors: Any) -> Any:
+        import torch
+
+        args = (torch.stack(list(a)) if isinstance(a, tuple | list) else a for a in op.args(tensors))
+        return getattr(torch, op.torch)(*args)  # type: ignore[arg-type]
+
+    return f
 
 
 TORCH: dict[str, Callable[..., Any]] = {
-    **{
-        name: _method(name) for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
-    },
-    **{name: _power(float(name[2:])) for name in OPS if name.startswith("**") and name != "**"},
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "neg": operator.neg,
-    "sum": lambda *xs: sum(xs[1:], xs[0]),
-    "dot": lambda *wx: sum(w * x for w, x in zip(wx[: len(wx) // 2], wx[len(wx) // 2 :])),
+    **{op.name: _torch(op) for op in ops.TABLE if op.torch is not None},
+    **{name: _power(float(name[2:])) for name in OPS if name.startswith("**") and name != "**"},  # x ** c
 }
 
 
