@@ -154,18 +154,20 @@ def apply(op: Op, *parents: Dual | Value | float) -> Dual:
     A parent whose tangent is exactly 0 (a constant) adds nothing, even where its derivative is inf
     or nan, as PyTorch's forward mode does for a tensor without a tangent.
     """
-    duals = _duals(parents, f"apply() of {op.name}")
-    numbers = [p.data for p in duals]
-    if any(isinstance(x, Value) for x in numbers):  # build the value and the derivatives as Values
+    duals = parents if all(p.__class__ is Dual for p in parents) else _duals(parents, f"apply() of {op.name}")
+    numbers = [p.data for p in duals]  # type: ignore[union-attr]
+    if all(x.__class__ is float for x in numbers):
+        args = op.args(numbers)
+        out: Number = op.value(*args)
+    else:  # build the value and the derivatives as Values
         values = [x if isinstance(x, Value) else Value(x) for x in numbers]
         args = op.args(values)
-        out: Number = engine.apply(op, *values)
-    else:
-        args = op.args(numbers)
-        out = op.value(*args)
+        out = engine.apply(op, *values)
     derivatives = op.derivatives(out, *args)
-    terms = [d * p.tangent for d, p in zip(derivatives, duals) if not _is_zero(p.tangent)]
-    return Dual(out, reduce(add, terms) if terms else 0.0)
+    terms = [d * p.tangent for d, p in zip(derivatives, duals) if not _is_zero(p.tangent)]  # type: ignore[union-attr]
+    result = Dual.__new__(Dual)  # not Dual(): out and the tangent are floats or Values already
+    result.data, result.tangent = out, reduce(add, terms) if terms else 0.0
+    return result
 
 
 def sum(values: Iterable[Dual | Value | float]) -> Dual:
