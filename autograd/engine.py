@@ -24,6 +24,9 @@ from .graph import topological_order
 from .modes import MODE, RECORDING, anomaly_enabled, check_backward, check_forward, check_sums, enable_grad
 from .ops import Op, is_number, real, to_float
 
+if TYPE_CHECKING:
+    from .forward import Dual
+
 
 def _checked(data: object) -> float:
     """``data`` as a float, or a TypeError that says what a Value accepts."""
@@ -61,7 +64,12 @@ def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
 
 def apply(op: Op, *parents: Value) -> Value:
     """``op`` of ``parents`` as a new node; a TypeError or ValueError naming the op when its derivative
-    rule does not return a tuple of one derivative per parent (a learner's own op, say)."""
+    rule does not return a tuple of one derivative per parent (a learner's own op, say). With a Dual
+    among the parents, a Dual (``autograd.forward``)."""
+    if _has_dual(parents):
+        from . import forward
+
+        return forward.apply(op, *parents)  # type: ignore[return-value]
     if not isinstance(op, Op):
         raise TypeError(f"apply() takes an autograd.ops.Op, then its parents; got {type(op).__name__} first")
     for parent in parents:
@@ -242,12 +250,22 @@ def define(op: Op) -> Op:
         raise ValueError(f"define(): Value already has {op.method!r}: choose another method name")
     ops.TABLE.append(op)
     _add_methods(op)
+    from . import forward  # Dual gets the method too; imported here, as forward.py builds on this module
+
+    forward.add_methods(op)
     return op
 
 
-def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...], list[float]]:
-    """``xs`` as Values, every number lifted to a leaf, and their data; or a TypeError naming what
-    is neither."""
+def _has_dual(xs: Iterable[object]) -> bool:
+    """Whether any of ``xs`` is a Dual: then ``sum`` and ``dot`` are forward mode's."""
+    from .forward import Dual  # imported here, as forward.py builds on this module
+
+    return any(isinstance(x, Dual) for x in xs)
+
+
+def _values(xs: Iterable[Any], caller: str) -> tuple[tuple[Any, ...], list[float] | None]:
+    """``xs`` as Values, every number lifted to a leaf, and their data; ``xs`` and None if a Dual is
+    among them; or a TypeError naming what is neither."""
     try:
         xs = tuple(xs)
     except TypeError:
@@ -257,7 +275,9 @@ def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...]
         ) from None
     data = [x.data for x in xs if x.__class__ is Value]  # the common case: one pass, no calls
     if len(data) == len(xs):
-        return xs, data  # type: ignore[return-value]
+        return xs, data
+    if _has_dual(xs):
+        return xs, None
     values = []
     for x in xs:
         value = _lift(x)
@@ -267,41 +287,61 @@ def _values(xs: Iterable[Value | float], caller: str) -> tuple[tuple[Value, ...]
     return tuple(values), [v.data for v in values]
 
 
-def sum(values: Iterable[Value | float]) -> Value:
-    """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1."""
+@overload
+def sum(values: Iterable[Value | float]) -> Value: ...  # type: ignore[overload-overlap]
+@overload
+def sum(values: Iterable[Dual | Value | float]) -> Dual: ...
+
+
+def sum(values: Iterable[Dual | Value | float]) -> Value | Dual:
+    """The sum of ``values`` as ONE node with every value as a parent: d sum / d x_i = 1.
+
+    With a Dual among them, a Dual (``autograd.forward``), as with every op.
+    """
     parents, data = _values(values, "autograd.sum()")
+    if data is None:
+        from . import forward
+
+        return forward.sum(parents)
     return _node(ops.SUM, parents, (data,))
 
 
 @overload
-def dot(
+def dot(  # type: ignore[overload-overlap]
     ws: Sequence[Value | float], xs: Sequence[Value | float], *, bias: Value | float | None = None
 ) -> Value: ...
 @overload
-def dot(
+def dot(  # type: ignore[overload-overlap]
     ws: Sequence[Sequence[Value | float]],
     xs: Sequence[Value | float],
     *,
     bias: Sequence[Value | float] | None = None,
 ) -> list[Value]: ...
+@overload
+def dot(
+    ws: Sequence[Dual | Value | float], xs: Sequence[Dual | Value | float], *, bias: Any = None
+) -> Dual: ...
+@overload
+def dot(
+    ws: Sequence[Sequence[Dual | Value | float]], xs: Sequence[Dual | Value | float], *, bias: Any = None
+) -> list[Dual]: ...
 
 
 def dot(
-    ws: Sequence[Value | float] | Sequence[Sequence[Value | float]],
-    xs: Sequence[Value | float],
-    *,
-    bias: Value | float | Sequence[Value | float] | None = None,
-) -> Value | list[Value]:
+    ws: Sequence[Any], xs: Sequence[Dual | Value | float], *, bias: Any = None
+) -> Value | list[Value] | Dual | list[Dual]:
     """sum_i w_i x_i as ONE node with parents ws + xs: d/dw_i = x_i and d/dx_i = w_i. With
     ``bias=b``, w . x + b, a neuron's affine map, with b as the node's last parent: d/db = 1.
 
     With ``ws`` a matrix (a sequence of rows), a list of such nodes, one per row, as ``numpy.dot``
     does: a whole layer of neurons in one call, which reads the inputs once; ``bias`` is then one
-    bias per row.
+    bias per row. With a Dual among the weights, inputs or biases, a Dual (``autograd.forward``).
     """
+    given = xs  # for forward mode, which takes numbers as they are, not lifted to Values
     xs, xd = _values(xs, "autograd.dot()")
     try:
-        matrix = len(ws) > 0 and not isinstance(ws[0], Value) and not is_number(ws[0])
+        first = ws[0] if len(ws) > 0 else 0.0
+        matrix = not isinstance(first, Value) and not is_number(first) and not _has_dual([first])
     except (TypeError, KeyError):  # no len() or no [0]: None, a number, a set, a dict
         raise TypeError(
             f"autograd.dot() takes weights as a list of Values or real numbers, or a list of such rows, "
@@ -311,7 +351,11 @@ def dot(
     biases, bd = _biases(bias, len(rows), matrix)
     nodes = []
     for k, row in enumerate(rows):
-        weights, wd = _values(row, "autograd.dot()")  # type: ignore[arg-type]
+        weights, wd = _values(row, "autograd.dot()")
+        if wd is None or xd is None or bd is None:
+            from . import forward
+
+            return forward.dot(ws, given if isinstance(given, Sequence) else xs, bias=bias)
         if len(wd) != len(xd):
             raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
         if bias is None:
@@ -321,13 +365,14 @@ def dot(
     return nodes if matrix else nodes[0]
 
 
-def _biases(bias: object, rows: int, matrix: bool) -> tuple[tuple[Value, ...], list[float]]:
-    """dot's biases as Values and their data: none, one, or one per row of a matrix."""
+def _biases(bias: object, rows: int, matrix: bool) -> tuple[tuple[Any, ...], list[float] | None]:
+    """dot's biases as Values and their data (None if a Dual is among them): none, one, or one per
+    row of a matrix."""
     if bias is None:
         return (), []
     if not matrix:
         bias = [bias]
-    elif isinstance(bias, Value) or is_number(bias):
+    elif isinstance(bias, Value) or is_number(bias) or _has_dual([bias]):
         raise TypeError(
             f"autograd.dot(W, xs, bias=...) with a matrix W takes one bias per row, a list of {rows}, "
             f"got {type(bias).__name__}"
