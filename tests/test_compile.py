@@ -26,6 +26,8 @@ from autograd import Value, grad, ops
 from autograd.compile import KERNELS
 from autograd.testing import EXPONENTS, OPS, Expression, expressions
 from nn import MLP, SGD, hinge_loss, mse_loss
+from nn.data import make_moons
+from nn.demo import train
 
 SPECIAL = (0.0, -0.0, 1.0, -1.5, 0.5, 2.0, 1e-310, 1e308, math.inf, -math.inf, math.nan)
 
@@ -356,3 +358,17 @@ def test_a_large_graph_compiles_in_parts_and_gives_the_engines_gradients(edges: 
     out.backward()
     assert value == out.data
     assert compiled == [p.grad for p in inputs]
+
+
+def test_the_demo_trains_through_a_compiled_step_with_the_same_losses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    X, y = make_moons(n_samples=30, noise=0.1, seed=1)
+    labels = [2 * v - 1 for v in y]
+    interpreted = train(MLP(2, [8, 8, 1], seed=1), X, labels, 8)
+    compiled = train(MLP(2, [8, 8, 1], seed=1), X, labels, 8, compiled=True)
+    with capsys.disabled():
+        print("\nstep  loss (interpreted)     loss (compiled)        accuracy")
+        for k, ((a, accuracy), (b, _)) in enumerate(zip(interpreted, compiled)):
+            print(f"{k:>4}  {a!r:<21}  {b!r:<21}  {accuracy:.0%}")
+    assert compiled == interpreted
