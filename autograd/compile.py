@@ -195,6 +195,11 @@ def _literal(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def _targets(names: Sequence[str]) -> str:
+    """Names separated by commas, a tuple even of one."""
+    return ", ".join(names) + ("," if len(names) == 1 else "")
+
+
 def _atom(expression: str) -> str:
     return expression if _ATOM.fullmatch(expression) else f"({expression})"
 
@@ -243,9 +248,7 @@ class _Writer:
         """The code, as the source of each function: one, or for a large graph its parts, then
         the function that calls them."""
         inputs = [self.name[x] for x in self.inputs]
-        prologue = (
-            [] if self.arguments or not inputs else [f"{', '.join(inputs)}, = [v.data for v in inputs]"]
-        )
+        prologue = [] if self.arguments or not inputs else [f"{_targets(inputs)} = [v.data for v in inputs]"]
         for n in self.nodes:
             self.emit(f"{self.name[n]} = {self.value(n)}{self.comment(n)}")
             for p in n._prev:
@@ -257,14 +260,14 @@ class _Writer:
             for x in self.inputs:
                 self.grad[x] = self.names.unique(f"d{self.name[x]}")
             if not self.arguments and inputs:
-                prologue.append(f"{', '.join(self.grad[x] for x in self.inputs)}, = [v.grad for v in inputs]")
+                prologue.append(f"{_targets([self.grad[x] for x in self.inputs])} = [v.grad for v in inputs]")
                 self.started.update(self.inputs)
             self.backward_pass()
             grads = [self.grad[x] if x in self.started else "0.0" for x in self.inputs]
             if self.arguments:
-                epilogue = [f"return {out}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})"]
+                epilogue = [f"return {out}, ({_targets(grads)})"]
             elif inputs:
-                epilogue[:0] = [f"for v, g in zip(inputs, ({', '.join(grads)},)):", "    v.grad = g"]
+                epilogue[:0] = [f"for v, g in zip(inputs, ({_targets(grads)})):", "    v.grad = g"]
         header = f"def {_FUNCTION}({', '.join(inputs) if self.arguments else 'inputs'}):"
         body = ["    " + line for line in prologue] + self.body
         if sum(map(len, self.body)) <= PART:
