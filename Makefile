@@ -39,6 +39,7 @@ mutate: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench $(VENV)/.installed-demo
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_nn.py
+	$(BIN)/python benchmarks/bench_compile.py
 
 # PyTorch's and micrograd's answers that the tests compare with, recorded again into tests/fixtures/
 # (after changing a case in tests/oracles.py). PyTorch is pinned: a bare `torch` may fetch the

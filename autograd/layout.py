@@ -10,6 +10,7 @@ flags, installed from PyPI as a dependency, so a picture works right after ``pip
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,17 +128,41 @@ def _render(
     return os.fspath(out)
 
 
+# In a page (Jupyter, an HTML export), a picture shrinks to its column and never grows past its own
+# size; its viewBox keeps the proportions and the vector text stays sharp at any scale.
+FIT = "max-width:100%;height:auto"
+
+
+def styled(svg: str, style: str) -> str:
+    """The SVG document ``svg`` with ``style`` on its root element."""
+    start = svg.index("<svg") + len("<svg")
+    return f'{svg[:start]} style="{style}"{svg[start:]}'
+
+
+def width_px(svg: str) -> float:
+    """The width of an SVG document written by Graphviz (in points) as CSS pixels: 4/3 of a point."""
+    found = re.search(r'<svg width="([\d.]+)pt"', svg)
+    if found is None:
+        raise ValueError("an SVG document from Graphviz gives its width in points")
+    return float(found.group(1)) * 4 / 3
+
+
 class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type information
     """A ``graphviz.Digraph`` laid out by ``dot``, or by graphviz-pure where there is no ``dot``.
 
     Everything else is the Digraph's own: ``.source`` is the DOT text, ``.pipe(format="png")`` the
-    picture's bytes, ``.render(outfile="graph.svg")`` writes it, and Jupyter shows it as SVG. The
+    picture's bytes, ``.render(outfile="graph.svg")`` writes it, and Jupyter shows it as SVG, scaled
+    down to the width of its column where it is wider. The
     graphviz package runs its layout program only through these three properties (seams it keeps
     for tests to replace), so overriding them is all it takes.
     """
 
     def __repr__(self) -> str:  # stable, so a notebook's saved text output does not change per run
         return "<Drawing: display it, or read .source>"
+
+    def _repr_image_svg_xml(self) -> str:
+        """What Jupyter shows: the SVG, styled to fit its column."""
+        return styled(self.pipe(format="svg", encoding="utf-8"), FIT)
 
     @property
     def _pipe_lines(self) -> Callable[..., bytes]:

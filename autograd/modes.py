@@ -186,3 +186,15 @@ def check_backward(node: Value, local: Sequence[float], upstream: float) -> None
                 f"the op's inputs were ({_inputs([p.data for p in node.parents])}). "
                 f"The derivative of {node.op} is not finite there."
             )
+
+
+def check_sums(node: Value, sums: Sequence[float]) -> None:
+    """Each input's gradient, once ``node`` has added its share: finite shares can sum to inf."""
+    for index, total in enumerate(sums):
+        if not math.isfinite(total):
+            raise FloatingPointError(
+                f"detect_anomaly: backward through {node.op} made the gradient of its input {index} "
+                f"{total}, summed with what that input had already received; "
+                f"the op's inputs were ({_inputs([p.data for p in node.parents])}). "
+                f"The gradients are too large for a float: scale the inputs or the loss down."
+            )

@@ -9,6 +9,8 @@ This does the same with ``nn``, then writes into ``--out``:
 - ``loss.png``: the loss and the accuracy at every step;
 - ``neuron.svg``: one neuron of the first layer on one input, with the gradients of its backward
   pass, drawn as micrograd's graph (one node per multiply and add);
+- ``model.svg``: the trained network drawn by ``draw_model``, at the first data point: each neuron
+  with its output and gradient there, each weight an edge coloured by its sign;
 - ``model.json``: the trained parameters, which ``nn.load_into(model, path)`` reads back.
 
 This module alone uses tqdm and matplotlib (the ``demo`` extra); the rest of ``nn`` needs only the
@@ -31,6 +33,7 @@ import autograd
 from autograd import Value, draw_dot, no_grad
 
 from .data import Dataset, make_circles, make_moons, make_spirals, make_xor
+from .draw import draw_model
 from .io import save
 from .layers import MLP, Neuron
 from .losses import hinge_loss
@@ -50,20 +53,31 @@ def loss_and_accuracy(model: MLP, X: list[list[float]], labels: list[int]) -> tu
     return loss, right / len(labels)
 
 
-def train(model: MLP, X: list[list[float]], labels: list[int], steps: int) -> list[tuple[float, float]]:
+def train(
+    model: MLP, X: list[list[float]], labels: list[int], steps: int, compiled: bool = False
+) -> list[tuple[float, float]]:
     """micrograd's training loop: ``steps`` full-batch steps of SGD with the learning rate falling
-    linearly from 1.0 to 0.1. Returns the loss and the accuracy before each step."""
+    linearly from 1.0 to 0.1. Returns the loss and the accuracy before each step.
+
+    ``compiled``: record the graph once and replay it (``autograd.compile``), for the same losses."""
     optimizer = SGD(model.parameters(), lr=1.0)
+    step = autograd.compile(loss_and_accuracy(model, X, labels)[0], model.parameters()) if compiled else None
     history = []
     bar = tqdm(range(steps), desc="training", unit="step", file=sys.stderr, disable=None)
     for k in bar:
-        loss, accuracy = loss_and_accuracy(model, X, labels)
         optimizer.zero_grad()
-        loss.backward()
+        if step is None:
+            loss, accuracy = loss_and_accuracy(model, X, labels)
+            loss.backward()
+            value = loss.data
+        else:  # the scores for the accuracy from a forward pass that records nothing
+            with no_grad():
+                accuracy = loss_and_accuracy(model, X, labels)[1]
+            value = step()
         optimizer.lr = 1.0 - 0.9 * k / steps
         optimizer.step()
-        history.append((loss.data, accuracy))
-        bar.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+        history.append((value, accuracy))
+        bar.set_postfix(loss=f"{value:.4f}", accuracy=f"{accuracy:.0%}")
     return history
 
 
@@ -151,13 +165,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--out", type=output_folder, default="demo-output", help="output folder (default demo-output)"
     )
+    parser.add_argument(
+        "--compile", action="store_true", help="train through the graph compiled once (autograd.compile)"
+    )
     args = parser.parse_args(argv)
 
     X, y = data = DATASETS[args.dataset](n_samples=100, noise=0.1, seed=args.seed)
     labels = [2 * label - 1 for label in y]
     model = MLP(2, [*args.hidden, 1], seed=args.seed)
     start = time.perf_counter()
-    history = train(model, X, labels, args.steps)
+    history = train(model, X, labels, args.steps, compiled=args.compile)
     seconds = time.perf_counter() - start
     with no_grad():
         loss, accuracy = loss_and_accuracy(model, X, labels)
@@ -170,8 +187,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     plot_decision_boundary(model, data, out / "decision_boundary.png")
     plot_loss(history, out / "loss.png")
     draw_neuron(model, X, out / "neuron.svg")
+    (out / "model.svg").write_bytes(draw_model(model, X[0]).pipe(format="svg"))
     save(model, out / "model.json")
-    print(f"wrote decision_boundary.png, loss.png, neuron.svg and model.json into {out}/")
+    print(f"wrote decision_boundary.png, loss.png, neuron.svg, model.svg and model.json into {out}/")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 ``MLP(2, [16, 16, 1])`` is micrograd's demo model: ReLU hidden layers, a linear last layer, weights
 drawn from uniform(-1, 1) and biases 0, for 337 parameters in all.
 
-A neuron computes ``w . x + b`` as ONE ``autograd.dot`` node (the bias is one more weight, on a
-constant input 1), then its activation: two nodes, however many inputs it has, which is what makes
-training fast. A Layer makes the dot nodes of all its neurons in one ``autograd.dot`` call on its
-weight matrix, which reads the inputs once. ``fused=False`` builds micrograd's graph instead (one
+A neuron computes ``w . x + b`` as ONE ``autograd.dot(w, x, bias=b)`` node, whose last input is
+the bias, then its activation: two nodes, however many inputs it has, which is what makes training
+fast. A Layer makes the dot nodes of all its neurons in one ``autograd.dot`` call on its weight
+matrix and its biases, which reads the inputs once. ``fused=False`` builds micrograd's graph instead (one
 ``*`` node per weight and a chain of ``+`` nodes), which draws the arithmetic step by step for
 teaching pictures; both give the same numbers and the same gradients.
 """
@@ -102,14 +102,13 @@ class Neuron(Module):
         self.fused = fused
 
     def forward(self, x: Sequence[Value | float]) -> Value:
-        x1 = (*_point(self, x, len(self.w)), Value(1.0))
-        return _ACTIVATIONS[self.activation](self._affine(x1))
+        return _ACTIVATIONS[self.activation](self._affine(_point(self, x, len(self.w))))
 
-    def _affine(self, x1: tuple[Value, ...]) -> Value:
-        """``w . x + b`` on inputs ``x1`` that end with the constant 1 that multiplies the bias."""
+    def _affine(self, x: list[Value]) -> Value:
+        """``w . x + b``: one dot node with the bias as its last input, or micrograd's chain."""
         if self.fused:
-            return autograd.dot((*self.w, self.b), x1)
-        return sum((wi * xi for wi, xi in zip(self.w, x1[:-1], strict=True)), self.b)
+            return autograd.dot(self.w, x, bias=self.b)
+        return sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -142,11 +141,10 @@ class Layer(Module):
         """``outputs(x)`` for a data point already lifted to Values."""
         neurons = self.neurons
         _check_width(self, len(x), len(neurons[0].w))  # a layer may sit behind one of another width
-        x1 = (*x, Value(1.0))  # one constant input for every bias
         if all(n.fused for n in neurons):  # one dot node per neuron, reading the inputs once
-            acts = autograd.dot([(*n.w, n.b) for n in neurons], x1)
+            acts = autograd.dot([n.w for n in neurons], x, bias=[n.b for n in neurons])
         else:
-            acts = [n._affine(x1) for n in neurons]
+            acts = [n._affine(x) for n in neurons]
         return [_ACTIVATIONS[n.activation](act) for n, act in zip(neurons, acts)]
 
     def outputs(self, x: Sequence[Value | float]) -> list[Value]:

@@ -6,6 +6,7 @@ the tests read the SVG it wrote, as a browser would.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -23,12 +24,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
+import nn
 from autograd import Value, backward_steps, draw_dot
+from autograd.draw import short_name, short_names
 from autograd.graph import reverse_topological
 from autograd.layout import layout_program
 from autograd.testing import Expression, expressions
 
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "http://www.w3.org/1999/xlink"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,13 +54,28 @@ def neuron() -> tuple[Value, dict[str, Value]]:
 def nodes(svg: str | bytes) -> dict[str, ET.Element]:
     """The drawn nodes of an SVG picture by their DOT name (n0, op0, ...)."""
     root = ET.fromstring(svg)
-    return {str(g.findtext(f"{SVG}title")): g for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+    drawn = (g for g in root.iter(f"{SVG}g") if "node" in str(g.get("class")).split())
+    return {str(g.findtext(f"{SVG}title")): g for g in drawn}
 
 
 def texts(node: ET.Element) -> list[str]:
     """The lines of text in a drawn node, as a reader sees them (Graphviz writes a repeated space
     as a no-break space so that it survives in SVG)."""
     return [(t.text or "").replace("\xa0", " ") for t in node.iter(f"{SVG}text")]
+
+
+def shows(text: str, x: float, digits: int = 4) -> bool:
+    """Whether ``text`` shows ``x`` as the README promises: ``digits`` significant digits, trailing
+    zeros kept (an exponent allowed), read back as ``x`` rounded to them. Independent of draw's own
+    formatting: it counts the digits and rounds through Python's e-notation."""
+    if not math.isfinite(x):
+        return text == str(x)
+    mantissa = re.fullmatch(r"-?(\d+(?:\.\d*)?)(?:e[+-]\d+)?", text)
+    if mantissa is None:
+        return False
+    written = mantissa[1].replace(".", "")
+    significant = written if x == 0 else written.lstrip("0")  # 0.000: four zeros, all significant
+    return len(significant) == digits and float(text) == float(f"{x:.{digits - 1}e}")
 
 
 def label_text(label: str) -> str:
@@ -82,7 +101,7 @@ def test_svg_and_png_render_with_no_dot_on_path(tmp_path: Path) -> None:
     picture = draw_dot(o)
     assert isinstance(picture, graphviz.Digraph)
     svg = picture.pipe(format="svg", encoding="utf-8")
-    assert texts(nodes(svg)["n0"]) == ["o", "data 0.7071", "grad 1.0000"]
+    assert texts(nodes(svg)["n0"]) == ["o", "data 0.7071", "grad 1.000"]
     assert picture.pipe(format="png").startswith(PNG_MAGIC)
     written = Path(picture.render(outfile=tmp_path / "neuron.png"))
     assert written.read_bytes().startswith(PNG_MAGIC)
@@ -129,30 +148,33 @@ def test_each_value_shows_label_data_and_grad_and_each_op_is_its_own_node() -> N
     drawn = nodes(draw_dot(o).pipe(format="svg"))
     values = {texts(node)[0]: texts(node)[1:] for name, node in drawn.items() if name.startswith("n")}
     for label, value in v.items():
-        assert values[label] == [f"data {value.data:.4f}", f"grad {value.grad:.4f}"]
+        data, gradient = values[label]
+        assert shows(data.removeprefix("data "), value.data) and shows(
+            gradient.removeprefix("grad "), value.grad
+        )
     ops = sorted(texts(node)[0] for name, node in drawn.items() if name.startswith("op"))
     assert ops == ["*", "*", "+", "+", "tanh"]
 
 
 def test_an_unlabelled_value_shows_data_and_grad_only() -> None:
-    assert texts(nodes(draw_dot(Value(-2.5)).pipe(format="svg"))["n0"]) == ["data -2.5000", "grad 0.0000"]
+    assert texts(nodes(draw_dot(Value(-2.5)).pipe(format="svg"))["n0"]) == ["data -2.500", "grad 0.000"]
 
 
 @pytest.mark.parametrize(
     ("x", "shown"),
     [
-        (2.0, "2.0000"),
-        (-1.5, "-1.5000"),
-        (0.0, "0.0000"),
-        (1e-7, "1.0000e-07"),
-        (-123456789.0, "-1.2346e+08"),
+        (2.0, "2.000"),
+        (-1.5, "-1.500"),
+        (0.0, "0.000"),
+        (0.70710678, "0.7071"),
+        (1234.5678, "1235"),
+        (1e-7, "1.000e-07"),
+        (-123456789.0, "-1.235e+08"),
         (math.inf, "inf"),
         (math.nan, "nan"),
     ],
 )
-def test_numbers_have_four_decimals_or_an_exponent_where_decimals_would_hide_them(
-    x: float, shown: str
-) -> None:
+def test_numbers_have_four_significant_digits_with_an_exponent_where_needed(x: float, shown: str) -> None:
     assert texts(nodes(draw_dot(Value(x)).pipe(format="svg"))["n0"])[0] == f"data {shown}"
 
 
@@ -165,7 +187,7 @@ def test_local_derivatives_are_written_on_the_input_edges() -> None:
         if g.get("class") == "edge"
     }
     # d(a*b)/da = b and d(a*b)/db = a; a is the first argument, so it is n1.
-    assert edges == {"op0->n0": [], "n1->op0": ["∂ -3.0000"], "n2->op0": ["∂ 2.0000"]}
+    assert edges == {"op0->n0": [], "n1->op0": ["∂ -3.000"], "n2->op0": ["∂ 2.000"]}
 
 
 def fills(svg: str | bytes) -> dict[str, str]:
@@ -176,7 +198,7 @@ def fills(svg: str | bytes) -> dict[str, str]:
 
 def shape(node: ET.Element) -> ET.Element:
     """The outline of a drawn node: the first path, polygon or ellipse in it."""
-    return next(e for e in node if e.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse"))
+    return next(e for e in node.iter() if e.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse"))
 
 
 def test_colour_by_gradient_is_blue_for_positive_red_for_negative_and_deeper_for_larger() -> None:
@@ -433,6 +455,8 @@ def test_backward_steps_draw_one_frame_per_node_in_the_backward_order() -> None:
         svg = frame.pipe(format="svg", encoding="utf-8")
         lit = [texts(g)[0] for g in nodes(svg).values() if 'stroke="#e8590c"' in ET.tostring(g).decode()]
         assert lit[0] == node.label  # the value box, then its op if it has one
+        active = [texts(g)[0] for g in nodes(svg).values() if "active" in str(g.get("class")).split()]
+        assert active == [node.label]  # the node the widget scrolls to
         assert f"Step {k} of {len(order)}: " in svg
 
 
@@ -442,7 +466,8 @@ def test_backward_steps_end_with_the_gradients_of_backward_and_leave_grad_alone(
     assert all(value.grad == 0.0 for value in v.values())
     o.backward()
     shown = {texts(g)[0]: texts(g)[2] for name, g in last.items() if name.startswith("n")}
-    assert shown == {label: f"grad {value.grad:.4f}" for label, value in v.items()}
+    assert shown.keys() == v.keys()
+    assert all(shows(shown[label].removeprefix("grad "), value.grad) for label, value in v.items())
 
 
 @given(expressions(n_inputs=3, max_ops=8))
@@ -458,10 +483,7 @@ def test_backward_steps_end_with_the_gradients_of_backward_on_any_expression(
     shown = dict(re.findall(r"<b>(v\d+)</b>.*?grad ([^<]*)<", last))
     y.backward()
     assert shown.keys() == {value.label for value in graph}
-    for value in graph:  # four decimals, or four after the point of an exponent: the grad, rounded so
-        text, g = shown[value.label], value.grad
-        assert re.fullmatch(r"-?(\d+\.\d{4}(e[+-]\d\d+)?|inf|nan)", text), text
-        assert (math.isnan(g) and text == "nan") or math.isclose(float(text), g, rel_tol=1e-4, abs_tol=5e-5)
+    assert all(shows(shown[value.label], value.grad) for value in graph), shown
 
 
 def test_a_grad_still_summing_is_grey() -> None:
@@ -474,16 +496,16 @@ def test_a_grad_still_summing_is_grey() -> None:
     frame = [k for k, node in enumerate(steps.order) if node in (ab, y)]
     # a hears from y first (grad 1) and from a*b later (grad -3 more): grey until then.
     first = {texts(g)[0]: g for g in nodes(steps[frame[0]].pipe(format="svg")).values()}
-    assert texts(first["a"])[2] == "grad 1.0000" and 'fill="#737373"' in ET.tostring(first["a"]).decode()
+    assert texts(first["a"])[2] == "grad 1.000" and 'fill="#737373"' in ET.tostring(first["a"]).decode()
     last = {texts(g)[0]: g for g in nodes(steps[-1].pipe(format="svg")).values()}
-    assert texts(last["a"])[2] == "grad -2.0000" and "#737373" not in ET.tostring(last["a"]).decode()
+    assert texts(last["a"])[2] == "grad -2.000" and "#737373" not in ET.tostring(last["a"]).decode()
 
 
 def test_backward_steps_show_unreached_grads_as_a_question_mark() -> None:
     o, _ = neuron()
     first = nodes(backward_steps(o)[0].pipe(format="svg"))
     shown = {texts(g)[0]: texts(g)[2] for name, g in first.items() if name.startswith("n")}
-    assert shown["o"] == "grad 1.0000" and shown["n"] == "grad 0.5000" and shown["x1"] == "grad ?"
+    assert shown["o"] == "grad 1.000" and shown["n"] == "grad 0.5000" and shown["x1"] == "grad ?"
 
 
 def test_every_frame_has_the_same_layout() -> None:
@@ -510,15 +532,30 @@ def test_backward_steps_display_as_one_self_contained_html_widget() -> None:
     steps = backward_steps(o)
     widget = steps._repr_html_()
     page = ET.fromstring(widget)  # well-formed: every tag closed, every attribute quoted
-    frames = [div for div in page.iter("div") if div.get("class") == "valuegrad-frame"]
-    assert len(frames) == len(steps)
-    assert [f.get("style") for f in frames] == [None] + ["display:none"] * (len(steps) - 1)
-    assert all(len(f.findall(f"{SVG}svg")) == 1 for f in frames)
+    shown = page.findall(".//div[@class='valuegrad-view']")
+    assert len(shown) == 1 and len(shown[0].findall(f"{SVG}svg")) == 1  # the first frame, for a static page
+    assert "max-width:100%" in str(shown[0].find(f"{SVG}svg").get("style"))  # type: ignore[union-attr]
+    data = page.find("script[@type='application/json']")
+    assert data is not None and not set("<>&") & set(str(data.text))  # no markup inside a script
+    frames = json.loads(str(data.text))
+    assert [f["caption"][: len(f"Step {k} of")] for k, f in enumerate(frames, 1)] == [
+        f"Step {k} of" for k in range(1, len(steps) + 1)
+    ]
+    for k, frame in enumerate(frames):
+        svg = ET.fromstring(frame["svg"])
+        assert svg.tag == f"{SVG}svg" and f"Step {k + 1} of" not in frame["svg"]  # the caption is text
+        active = [g for g in svg.iter(f"{SVG}g") if "active" in str(g.get("class")).split()]
+        assert [texts(g)[0] for g in active] == [steps.order[k].label]
     slider = page.find(".//input")
     assert slider is not None and (slider.get("type"), slider.get("max")) == ("range", str(len(steps) - 1))
-    assert [b.get("data-step") for b in page.iter("button")] == ["-1", "1"]
-    script = page.find("script")
-    assert script is not None and f'getElementById("{page.get("id")}")' in str(script.text)
+    buttons = list(page.iter("button"))
+    assert [(b.get("data-step"), b.get("class")) for b in buttons] == [
+        ("-1", None),
+        (None, "valuegrad-play"),
+        ("1", None),
+    ]
+    script = page.findall("script")[-1]
+    assert f'getElementById("{page.get("id")}")' in str(script.text)
     ids = re.findall(r' id="([^"]*)"', widget)
     assert ids == [page.get("id")]  # no id repeated from frame to frame
     assert steps.html() != widget  # a second display gets its own id
@@ -536,3 +573,144 @@ def test_backward_steps_refuse_a_large_graph() -> None:
     with pytest.raises(ValueError, match=r"backward_steps: this graph has more than 50 values"):
         backward_steps(y)
     assert len(backward_steps(y, max_nodes=61)) == 61
+
+
+# Pictures of a model
+
+
+def mlp_output(**options: object) -> tuple[Value, nn.MLP]:
+    """MLP(2, [3, 1]) on one labelled point, after backward()."""
+    model = nn.MLP(2, [3, 1], seed=1, **options)  # type: ignore[arg-type]
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    out.label = "out"
+    out.backward()
+    return out, model
+
+
+def clusters(svg: str | bytes) -> dict[str, tuple[float, float, float, float]]:
+    """Each drawn cluster's bounding box (left, top, right, bottom), by its label."""
+    found = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "cluster":
+            outline = next(e for e in g.iter() if e.tag in (f"{SVG}path", f"{SVG}polygon"))
+            found[texts(g)[0]] = box(outline)
+    return found
+
+
+def box(element: ET.Element) -> tuple[float, float, float, float]:
+    """The bounding box of a path or polygon from Graphviz (absolute coordinates only)."""
+    numbers = [
+        float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", str(element.get("d") or element.get("points")))
+    ]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("layers.0.neurons.3.w.1", "L0.n3.w1"),
+        ("layers.0.neurons.3.b", "L0.n3.b"),
+        ("layers.12.neurons.10.w.0", "L12.n10.w0"),
+        ("w", "w"),
+        ("encoder.layers.1.neurons.0.b", "encoder.L1.n0.b"),
+        ("blocks.2.scale", "b2.scale"),
+    ],
+)
+def test_a_parameter_name_shortens_each_list_item_to_an_initial_and_its_index(name: str, short: str) -> None:
+    assert short_name(name) == short
+
+
+def test_names_that_would_shorten_alike_stay_whole() -> None:
+    assert short_names(["nodes.0.w", "neurons.0.w", "layers.1.b"]) == {
+        "nodes.0.w": "nodes.0.w",
+        "neurons.0.w": "neurons.0.w",
+        "layers.1.b": "L1.b",
+    }
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_model_draws_each_parameter_with_its_short_name_and_its_full_name_as_tooltip(fused: bool) -> None:
+    out, model = mlp_output(fused=fused)
+    svg = draw_dot(out, parameters=model, max_nodes=None).pipe(format="svg", encoding="utf-8")
+    drawn = {texts(g)[0]: g for g in nodes(svg).values() if texts(g)}
+    for name, p in model.named_parameters():
+        node = drawn[short_name(name)]
+        data, gradient = texts(node)[1:]
+        assert shows(data.removeprefix("data "), p.data) and shows(gradient.removeprefix("grad "), p.grad)
+        assert [a.get(f"{{{XLINK}}}title") for a in node.iter(f"{SVG}a")] == [name]
+    fill = fills(svg)
+    assert fill["L0.n0.w0"] == fill["L1.n0.b"] != fill["x0"]  # inputs look different from parameters
+    assert "stroke-width" in ET.tostring(drawn["L0.n0.w0"]).decode()
+    assert "stroke-width" not in ET.tostring(drawn["x0"]).decode()
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_each_neuron_is_a_cluster_inside_its_layer_and_the_layers_read_left_to_right(fused: bool) -> None:
+    out, model = mlp_output(fused=fused)
+    svg = draw_dot(out, parameters=model, max_nodes=None).pipe(format="svg", encoding="utf-8")
+    boxes = clusters(svg)
+    assert set(boxes) == {"L0", "L0.n0", "L0.n1", "L0.n2", "L1", "L1.n0"}
+    for neuron in ["L0.n0", "L0.n1", "L0.n2"]:
+        assert inside(boxes[neuron], boxes["L0"])
+    assert inside(boxes["L1.n0"], boxes["L1"])
+    assert boxes["L0"][2] < boxes["L1"][0]  # layer 0 ends before layer 1 begins
+    drawn = nodes(svg)
+    layer0 = model.layers[0]
+    for j, neuron in enumerate(layer0.neurons):
+        # the neuron's parameters, its w.x + b (one dot node, or micrograd's * and + chain) and its relu
+        relu = layer0.outputs([0.5, -1.0])[j]
+        inner = [g for g in drawn.values() if texts(g) and texts(g)[0].startswith(f"L0.n{j}.")]
+        ops = [g for g in drawn.values() if texts(g) in (["relu"], ["dot"], ["*"], ["+"])]
+        mine = [g for g in ops if inside(bounds(g), boxes[f"L0.n{j}"])]
+        assert len(inner) == len(neuron.w) + 1 and all(inside(bounds(g), boxes[f"L0.n{j}"]) for g in inner)
+        assert sum(texts(g) == ["relu"] for g in mine) == 1 and relu.data >= 0
+        assert len(mine) == (2 if fused else 2 * len(neuron.w) + 1)  # dot, relu; or 2 *, 2 + (b + ...), relu
+
+
+def bounds(node: ET.Element) -> tuple[float, float, float, float]:
+    """The bounding box of a drawn node's outline."""
+    e = shape(node)
+    if e.tag != f"{SVG}ellipse":
+        return box(e)
+    cx, cy, rx, ry = (float(str(e.get(k))) for k in ("cx", "cy", "rx", "ry"))
+    return cx - rx, cy - ry, cx + rx, cy + ry
+
+
+def test_a_list_of_parameters_draws_no_clusters() -> None:
+    out, model = mlp_output()
+    assert clusters(draw_dot(out, parameters=model.parameters()).pipe(format="svg")) == {}
+
+
+def test_precision_sets_the_significant_digits_of_every_number() -> None:
+    x = Value(math.pi, "x")
+    y = x * x
+    y.backward()
+    drawn = nodes(draw_dot(y, precision=2, local_grads=True).pipe(format="svg"))
+    assert texts(drawn["n1"]) == ["x", "data 3.1", "grad 6.3"]
+    assert texts(drawn["n0"]) == ["data 9.9", "grad 1.0"]
+    assert "∂ 3.14159" in backward_steps(y, precision=6)[0].source
+    for bad in [0, -1, 2.5, True]:
+        with pytest.raises(ValueError, match=r"draw_dot\(precision=.*significant digits"):
+            draw_dot(y, precision=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"backward_steps\(precision=0\)"):
+        backward_steps(y, precision=0)
+
+
+def test_backward_steps_name_a_models_parameters() -> None:
+    model = nn.Neuron(2, seed=3)
+    out = model([1.0, 2.0])
+    frame = nodes(backward_steps(out, parameters=model)[-1].pipe(format="svg"))
+    assert {texts(g)[0] for g in frame.values() if texts(g)} >= {"w0", "w1", "b"}
+
+
+def test_jupyter_shows_a_picture_scaled_to_its_column_at_most() -> None:
+    out, model = mlp_output()
+    svg = draw_dot(out, parameters=model)._repr_mimebundle_()["image/svg+xml"]
+    root = ET.fromstring(svg)
+    assert root.get("style") == "max-width:100%;height:auto"
+    assert root.get("viewBox") and str(root.get("width")).endswith("pt")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import gc
 import math
+import os
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -18,7 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, detect_anomaly, enable_grad, grad, no_grad
+from autograd import Value, detect_anomaly, enable_grad, grad, no_grad, ops
+from autograd.engine import apply
 
 T = TypeVar("T")
 
@@ -51,6 +56,30 @@ def test_a_node_records_its_parents_in_order_and_its_local_derivatives() -> None
     assert z.op == "*" and x.op == "" and x.parents == ()
     assert (x**2).op == "**2" and x.tanh().op == "tanh"
     assert x.label == "x" and repr(x) == "Value(data=3.0, grad=0.0, label='x')"
+
+
+def test_every_method_and_operator_comes_from_the_op_table() -> None:
+    """Each entry's method or operator applies its op, numbers on either side of a binary operator; the
+    declarations written for type checkers (which cannot see methods made at import) list the same."""
+    x, y = Value(0.5), Value(2.0)
+    expected = {"__abs__"}  # abs(v), beside v.abs()
+    for op in ops.TABLE:
+        if op.method is None:
+            continue
+        method = getattr(Value, op.method)
+        if len(op.domain) == 2:
+            reflected = getattr(Value, f"__r{op.method[2:]}")
+            assert method(x, y).op == op.name and method(x, y).parents == (x, y)
+            assert reflected(x, 3.0).op == op.name and reflected(x, 3.0).parents[1] is x
+            expected |= {op.method, reflected.__name__}
+        else:
+            assert method(x).op == op.name and method(x).parents == (x,)
+            expected.add(op.method)
+    assert abs(x).op == "abs"
+    engine = ast.parse(Path(autograd.engine.__file__).read_text(encoding="utf-8"))
+    value = next(n for n in engine.body if isinstance(n, ast.ClassDef) and n.name == "Value")
+    stubs = next(n for n in value.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    assert {f.name for f in stubs.body if isinstance(f, ast.FunctionDef)} == expected
 
 
 def test_numbers_on_either_side_become_leaves() -> None:
@@ -146,6 +175,51 @@ def test_dot_of_a_matrix_is_one_dot_node_per_row(case: tuple[list[list[float]], 
     autograd.sum(out).backward()
     assert [[w.grad for w in row] for row in W] == [numbers] * len(rows)  # d/dW_ij = x_j
     assert [v.grad for v in x] == pytest.approx([math.fsum(col) for col in zip(*rows)])  # sum_i W_ij
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(SMALL, min_size=n, max_size=n), min_size=1, max_size=4),
+            st.lists(SMALL, min_size=n, max_size=n),
+        )
+    ),
+    st.lists(SMALL, min_size=4, max_size=4),
+)
+def test_dot_with_a_bias_is_w_x_plus_b_with_the_bias_as_its_last_parent(
+    case: tuple[list[list[float]], list[float]], offsets: list[float]
+) -> None:
+    rows, numbers = case
+    W, x = [[Value(w) for w in row] for row in rows], [Value(v) for v in numbers]
+    b = [Value(c) for c in offsets[: len(rows)]]
+    out = autograd.dot(W, x, bias=b)
+    assert all(o.op == "dot" and o.parents == (*row, *x, c) for o, row, c in zip(out, W, b))
+    assert [o.data for o in out] == pytest.approx(
+        [math.fsum([*(w * v for w, v in zip(r, numbers)), c]) for r, c in zip(rows, offsets)]
+    )
+    autograd.sum(out).backward()
+    assert [c.grad for c in b] == [1.0] * len(rows)  # d/db = 1
+    assert [[w.grad for w in row] for row in W] == [numbers] * len(rows)
+    one = autograd.dot(W[0], x, bias=offsets[0])  # a number as the bias: a leaf
+    assert one.data == out[0].data and one.parents[-1].data == offsets[0]
+
+
+@given(st.lists(st.floats(-3, 3), min_size=5, max_size=5))
+def test_dot_with_a_bias_has_the_first_and_second_derivatives_of_central_differences(xs: list[float]) -> None:
+    def affine(w0: Value, w1: Value, x0: Value, x1: Value, b: Value) -> Value:
+        return autograd.dot([w0, w1], [x0, x1], bias=b).tanh() * b  # b twice: d2/db2 is not 0
+
+    assert autograd.gradcheck(affine, xs) and autograd.gradgradcheck(affine, xs)
+
+
+def test_dot_explains_a_wrong_bias() -> None:
+    x = [Value(1.0), Value(2.0)]
+    with pytest.raises(ValueError, match="one bias per row of weights: got 1 and 2"):
+        autograd.dot([[1.0, 2.0], [3.0, 4.0]], x, bias=[0.5])
+    with pytest.raises(TypeError, match=r"with a matrix W takes one bias per row, a list of 2, got float"):
+        autograd.dot([[1.0, 2.0], [3.0, 4.0]], x, bias=0.5)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"autograd.dot\(\)'s bias takes Values or real numbers, got str"):
+        autograd.dot([1.0, 2.0], x, bias="b")  # type: ignore[call-overload]
 
 
 def test_dot_of_a_matrix_checks_every_row() -> None:
@@ -281,10 +355,58 @@ def test_ieee_derivatives_at_domain_edges() -> None:
     assert grad(x ** Value(2.0), x) == (0.0,)
 
 
-@pytest.mark.parametrize("bad", ["x", None, [1.0], 1 + 2j, {"data": 1}])
+@pytest.mark.parametrize("bad", ["x", None, [1.0], 1 + 2j, {"data": 1}, Decimal("sNaN")])
 def test_bad_data_is_a_type_error_that_says_what_is_accepted(bad: object) -> None:
     with pytest.raises(TypeError, match=rf"Value\(\) takes a real number .* got {type(bad).__name__}"):
         Value(bad)  # type: ignore[arg-type]
+
+
+def test_a_signaling_nan_is_a_type_error_wherever_a_number_becomes_a_value() -> None:
+    x, snan = Value(1.0), Decimal("sNaN")
+    for make in [
+        lambda: x + snan,
+        lambda: snan * x,
+        lambda: x**snan,
+        lambda: autograd.sum([x, snan]),
+        lambda: autograd.dot([snan], [x]),
+    ]:
+        with pytest.raises(TypeError, match=r"got Decimal\('sNaN'\), a signaling NaN"):
+            make()
+    assert math.isnan(Value(Decimal("NaN")).data)
+
+
+def test_bad_arguments_to_grad_dot_and_apply_name_the_function() -> None:
+    y = Value(2.0) * 3
+    with pytest.raises(TypeError, match=r"grad\(\) takes a Value or a list of Values as inputs, got int"):
+        grad(y, 5)  # type: ignore[arg-type]
+    for ws in [None, 5, {1.0, 2.0}]:
+        with pytest.raises(TypeError, match=rf"autograd.dot\(\) takes weights .* got {type(ws).__name__}"):
+            autograd.dot(ws, [1])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"autograd.dot\(\) takes a list .* got NoneType"):
+        autograd.dot([1], None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"apply\(\) takes Values as the parents of 'tanh', got float"):
+        apply(ops.TANH, 2.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"apply\(\) takes an autograd.ops.Op"):
+        apply("tanh", y)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rule", "error", "returned"),
+    [
+        (lambda out, x, y: (1.0,), ValueError, r"\(1.0,\)"),  # one parent short
+        (lambda out, x, y: (1.0, 1.0, 1.0), ValueError, r"\(1.0, 1.0, 1.0\)"),
+        (lambda out, x, y: 1.0, TypeError, "1.0"),  # not a tuple
+        (lambda out, x, y: [1.0, 1.0], TypeError, r"\[1.0, 1.0\]"),
+    ],
+)
+def test_a_derivative_rule_of_the_wrong_shape_names_the_op_and_what_it_returned(
+    rule: Any, error: type[Exception], returned: str
+) -> None:
+    op = ops.Op("my_add", lambda x, y: x + y, rule)
+    with pytest.raises(
+        error, match=rf"derivative rule of the op 'my_add' returned {returned}: .* 2 derivative"
+    ):
+        apply(op, Value(1.0), Value(2.0))
 
 
 def test_a_value_of_a_value_points_at_detach() -> None:
@@ -362,6 +484,24 @@ def test_grad_from_eight_threads_on_one_shared_graph_agrees_with_one_thread() ->
     for _ in range(10):
         assert concurrently(lambda k: grad(outputs[k], xs), len(outputs)) == alone
     assert all(x.grad == 0.0 for x in xs)  # and no thread wrote a .grad
+
+
+def test_detect_anomaly_catches_finite_contributions_that_sum_to_inf() -> None:
+    """Each path gives x about 1e308, a float; their sum is inf: backward() and grad() both raise."""
+    x = Value(1e-310)
+
+    def f() -> Value:
+        return (x * 1e308).tanh() + (x * 1e308).tanh()
+
+    for run in (lambda: f().backward(), lambda: grad(f(), x)):
+        with detect_anomaly(), pytest.raises(FloatingPointError, match=r"gradient of its input 0 inf"):
+            run()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"\+ gave inf"):
+        grad(f(), x, create_graph=True)  # there the sum of the two gradients is a node of its own
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"backward through dot .* input 0 inf"):
+        autograd.dot([x, x], [1e308, 1e308]).backward()  # one node, the same parent twice
+    f().backward()  # outside the block the inf goes through
+    assert x.grad == math.inf
 
 
 def test_a_million_deep_chain_backpropagates() -> None:
@@ -443,3 +583,22 @@ def test_backward_through_a_zero_gradient_matches_pytorch(name: str, x: float, y
     f(vx, vy).backward()
     f(tx, ty).backward()
     assert same(vx.grad, tx.grad.item()) and same(vy.grad, ty.grad.item())
+
+
+def test_hips_autograd_installed_beside_is_named_in_a_warning(tmp_path: Path) -> None:
+    """HIPS autograd installs the same import package: a warning at import says so, once, and how to
+    keep them apart; without it, import is silent."""
+    repo = str(Path(autograd.__file__).parents[1])
+
+    def import_autograd(*path: str) -> str:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([repo, *path])}
+        command = [sys.executable, "-W", "default", "-c", "import autograd; import nn; import autograd"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return done.stderr
+
+    (tmp_path / "autograd-1.7.0.dist-info").mkdir()
+    warned = import_autograd(str(tmp_path))
+    assert warned.count("HIPS autograd is installed beside valuegrad") == 1
+    assert "autograd-1.7.0.dist-info" in warned and "virtual environment of its own" in warned
+    if autograd._other_autograd() is None:  # this environment has no HIPS autograd of its own
+        assert "HIPS" not in import_autograd()

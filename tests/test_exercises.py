@@ -410,6 +410,11 @@ IN_CHINESE = {
     "comes before its parent": "排在了它的父节点",
     "missing": "缺了",
     "expected: x0.grad = 1.0": "应为： x0.grad = 1.0",
+    "parameters": "个参数",
+    "theta after step 1": "第 1 步之后的 theta",
+    "theta after step": "步之后的 theta",
+    "batch sizes = [1, ": "各批的大小 = [1, ",
+    "second derivatives": "二阶导数",
 }
 
 

@@ -39,6 +39,7 @@ def test_the_demo_writes_its_pictures_and_model(tmp_path: Path) -> None:
         "decision_boundary.png",
         "loss.png",
         "model.json",
+        "model.svg",
         "neuron.svg",
     ]
     for png in ["decision_boundary.png", "loss.png"]:
@@ -46,6 +47,9 @@ def test_the_demo_writes_its_pictures_and_model(tmp_path: Path) -> None:
     svg = ET.parse(out / "neuron.svg").getroot()
     texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
     assert {"w.0", "w.1", "b", "x.0", "x.1", "out", "*", "+", "relu"} <= texts
+    drawn = ET.parse(out / "model.svg").getroot()
+    texts = {t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"x0", "x1", "L0.n0", "L0.n3", "L1.n0"} <= texts  # draw_model: the network's neurons
     saved = read_strictly(out / "model.json")
     assert len(saved) == len(MLP(2, [4, 1]).parameters())
 

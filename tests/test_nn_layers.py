@@ -36,14 +36,21 @@ def test_a_call_returns_a_value_for_one_output_and_a_list_for_several() -> None:
     assert isinstance(layer(x), Value) and layer(x).data == layer.neurons[0](x).data
 
 
-def test_a_layer_reads_one_input_leaf_per_number_and_one_constant_for_every_bias() -> None:
+def test_a_layer_reads_one_input_leaf_per_number_and_each_neurons_bias_directly() -> None:
     layer = Layer(2, 3, seed=0)
     outs = layer.outputs([1.0, 2.0])
     assert isinstance(outs, list) and len(outs) == 3
-    inputs = {a.parents[0].parents[3:] for a in outs}  # each dot node: w0 w1 b, then x0 x1 1
-    assert len(inputs) == 1
-    (x0, x1, one) = inputs.pop()
-    assert (x0.data, x1.data, one.data) == (1.0, 2.0, 1.0)
+    for neuron, out in zip(layer.neurons, outs):
+        dot = out.parents[0]
+        assert dot.parents[:2] == tuple(neuron.w) and dot.parents[-1] is neuron.b  # w0 w1, x0 x1, then b
+        wx = sum(w.data * x for w, x in zip(neuron.w, [1.0, 2.0]))
+        assert dot.data == pytest.approx(wx + neuron.b.data)
+    inputs = {a.parents[0].parents[2:4] for a in outs}
+    assert len(inputs) == 1  # every neuron reads the same two input leaves
+    (x0, x1) = inputs.pop()
+    assert (x0.data, x1.data) == (1.0, 2.0)
+    leaves = {p for a in outs for p in a.parents[0].parents}
+    assert len(leaves) == 2 + 3 * 3  # the inputs and the parameters: no constant input for the biases
     assert isinstance(Layer(2, 1, seed=0).outputs([1.0, 2.0]), list)
 
 

@@ -22,7 +22,20 @@ from ..testing import reals
 from .core import Mismatch, Note, close, exercise, shown
 from .text import add_texts
 
-add_texts({"en": {"checking.value": "a Value (build it from the input Values, not from .data)"}})
+add_texts(
+    {
+        "en": {
+            "checking.value": "a Value (build it from the input Values, not from .data)",
+            "checking.value_is": "value {value}",
+            "checking.second": "second derivatives {hessian}",
+        },
+        "zh": {
+            "checking.value": "一个 Value（用输入的那几个 Value 搭出来，不要经过 .data）",
+            "checking.value_is": "函数值 {value}",
+            "checking.second": "二阶导数 {hessian}",
+        },
+    }
+)
 
 
 def _names(n: int) -> list[str]:
@@ -49,7 +62,9 @@ def _function_mismatch(
     if not obtained_grads:
         return Mismatch(Note("checking.value"), f"{obtained!r}")
     if not close(obtained, expected, rel=1e-9):
-        return Mismatch(f"value {shown(expected)}", f"value {shown(obtained)}")
+        return Mismatch(
+            Note("checking.value_is", value=shown(expected)), Note("checking.value_is", value=shown(obtained))
+        )
     pairs = zip(obtained_grads, expected_grads, strict=True)
     if all(close(o, e, rel=1e-7, abs_=1e-10) for o, e in pairs):
         return None
@@ -108,7 +123,10 @@ def _rule_mismatch(
         return Mismatch(written(expected_grads), written(grads))
     pairs = zip(chain.from_iterable(hessian), chain.from_iterable(expected_hessian), strict=True)
     if not all(close(a, b, rel=1e-7, abs_=1e-9) for a, b in pairs):
-        return Mismatch(f"second derivatives {expected_hessian!r}", f"second derivatives {hessian!r}")
+        return Mismatch(
+            Note("checking.second", hessian=repr(expected_hessian)),
+            Note("checking.second", hessian=repr(hessian)),
+        )
     return None
 
 

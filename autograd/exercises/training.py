@@ -17,13 +17,24 @@ from ..engine import Value
 from ..engine import sum as value_sum
 from ..testing import reals
 from .core import Mismatch, Note, close, exercise, shown
-from .text import add_texts
+from .text import add_texts, say
 
 add_texts(
     {
         "en": {
+            "n_parameters.expected": "{count} parameters",
+            "adam_step.inputs": "gradients, one per step: {grads}",
+            "adam_step.theta": "theta after step {step}",
+            "full_batch_grad.inputs": "w = {w}, examples (x, y) = {examples}, batch sizes = {sizes}",
             "exact_text.expected": "a string that float() reads back as exactly {x}",
-        }
+        },
+        "zh": {
+            "n_parameters.expected": "{count} 个参数",
+            "adam_step.inputs": "每一步的梯度，依次为：{grads}",
+            "adam_step.theta": "第 {step} 步之后的 theta",
+            "full_batch_grad.inputs": "w = {w}，样本 (x, y) = {examples}，各批的大小 = {sizes}",
+            "exact_text.expected": "一个字符串，float() 读回来恰好是 {x}",
+        },
     }
 )
 
@@ -45,7 +56,9 @@ def n_parameters(answer: Callable[..., Any], case: tuple[int, list[int]]) -> Mis
     nin, nouts = case
     expected = sum((n_in + 1) * n_out for n_in, n_out in zip([nin, *nouts], nouts))
     obtained = answer(nin, list(nouts))
-    return None if obtained == expected else Mismatch(f"{expected} parameters", f"{obtained!r}")
+    if obtained == expected:
+        return None
+    return Mismatch(Note("n_parameters.expected", count=expected), f"{obtained!r}")
 
 
 _SGD = st.tuples(reals(-3, 3), reals(-3, 3), reals(0.01, 1), reals(0, 0.5))
@@ -79,7 +92,7 @@ def bce_with_logits(answer: Callable[..., Any], case: tuple[float, float]) -> Mi
 _GRADS = st.lists(reals(-10, 10), min_size=1, max_size=5)
 
 
-@exercise("adam_step", _GRADS, show=lambda grads: f"gradients, one per step: {grads!r}")
+@exercise("adam_step", _GRADS, show=lambda grads: say("adam_step.inputs", grads=repr(grads)))
 def adam_step(answer: Callable[..., Any], grads: list[float]) -> Mismatch | None:
     """adam_step(theta, g, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8) -> (theta, m, v): step
     t (from 1) of Adam on one parameter, with the bias corrections m / (1 - beta1^t) and
@@ -91,7 +104,7 @@ def adam_step(answer: Callable[..., Any], grads: list[float]) -> Mismatch | None
         m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
         theta -= lr * (m / (1 - beta1**t)) / (math.sqrt(v / (1 - beta2**t)) + eps)
         state = answer(state[0], g, state[1], state[2], t)
-        found = _number(f"theta after step {t}", state[0], theta)
+        found = _number(say("adam_step.theta", step=t), state[0], theta)
         if found:
             return found
     return None
@@ -113,7 +126,9 @@ def _mean_loss_grad(w: float, examples: list[tuple[float, float]]) -> float:
 @exercise(
     "full_batch_grad",
     _batches(),
-    show=lambda case: f"w = {case[0]!r}, examples (x, y) = {case[1]!r}, batch sizes = {case[2]!r}",
+    show=lambda case: say(
+        "full_batch_grad.inputs", w=repr(case[0]), examples=repr(case[1]), sizes=repr(case[2])
+    ),
 )
 def full_batch_grad(
     answer: Callable[..., Any], case: tuple[float, list[tuple[float, float]], list[int]]
