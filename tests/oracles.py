@@ -12,7 +12,9 @@ JSON has no inf or nan, so the files write them as the strings ``"inf"``, ``"-in
 
 from __future__ import annotations
 
+import functools
 import importlib
+import itertools
 import json
 import math
 import random
@@ -24,6 +26,8 @@ from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from autograd import ops
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REGENERATE = "run `make fixtures` to record it again"
@@ -82,7 +86,7 @@ class Oracle:
         """The recorded answer to case ``key``; checked against the library itself where it is installed."""
         stored = _fixture(self.name)["cases"].get(key)
         assert stored is not None, f"tests/fixtures/{self.name}.json has no case {key!r}: {REGENERATE}"
-        assert stored["inputs"] == encode(self.cases[key]), (
+        assert json.dumps(stored["inputs"]) == json.dumps(encode(self.cases[key])), (
             f"the inputs of case {key!r} changed since tests/fixtures/{self.name}.json was written: "
             f"{REGENERATE}"
         )
@@ -344,6 +348,109 @@ MICROGRAD_WEIGHTS = Oracle(
     {"demo model, seed 1337": {"seed": 1337, "nin": 2, "nouts": [16, 16, 1]}},
     _micrograd_answer,
 )
+
+
+# Every op of the table at the edges of its domain, with a gradient g arriving from above: 1, or inf,
+# -inf or nan, which make 0 * g a nan wherever PyTorch's backward multiplies instead of masking. For
+# each row of arguments the answer is the op's value and the gradient of each argument.
+
+EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1000.0, -1000.0, 1e-300, math.inf, -math.inf, math.nan]
+UPSTREAM = [1.0, math.inf, -math.inf, math.nan]
+EXPONENTS = [2.0, 3.0, 0.5, -1.0, 0.0]  # x ** c: the ops "**2", ..., "**0"
+
+
+def edge_rows(op: ops.Op) -> list[list[float]]:
+    """Arguments at the edges of ``op``'s domain: each edge for one argument, every pair for two, and
+    short rows for the n-ary ops (dot's weights, then its inputs)."""
+    if op.group is not None:
+        return [[a, b, c, d] for a, b in itertools.pairwise(EDGES) for c, d in ((0.0, 2.0), (math.inf, -1.0))]
+    if len(op.domain) == 2:
+        return [[x, y] for x in EDGES for y in EDGES]
+    return [[x] for x in EDGES]
+
+
+def power_rows(c: float) -> list[list[float]]:
+    """The edges for ``x ** c``, but -0.0 and -inf to a fractional power, where PyTorch's ``t ** 0.5``
+    is ``sqrt`` (-0.0 with a derivative of -inf; nan) and its ``t ** tensor(0.5)`` is C's pow (+0.0
+    with +inf; inf), as here."""
+    return [[x] for x in EDGES if not (c % 1 and x in (0, -math.inf) and math.copysign(1, x) < 0)]
+
+
+def _in_torch(torch: ModuleType, case: dict[str, Any], tensors: list[Any]) -> Any:
+    """The case's function of ``tensors`` in PyTorch: ``torch.<name>``, ``x ** c``, or an expression."""
+    if "power" in case:
+        return tensors[0] ** case["power"]
+    if "expression" in case:
+        return EXPRESSIONS[case["expression"]](*tensors)
+    function = functools.reduce(getattr, case["torch"].split("."), torch)
+    if case["group"] is not None:  # sum of one stacked tensor, dot of two
+        op = next(op for op in ops.TABLE if op.name == case["group"])
+        return function(*(torch.stack(list(a)) for a in op.args(tensors)))
+    return function(*tensors)
+
+
+def _edges_answer(torch: ModuleType, case: dict[str, Any]) -> list[list[Any]]:
+    """For each row: the value, and each argument's gradient with ``g`` from above."""
+    answers = []
+    for xs in case["rows"]:
+        tensors = [_float64(torch, x) for x in xs]
+        out = _in_torch(torch, case, tensors)
+        out.backward(torch.tensor(case["g"], dtype=torch.float64))
+        answers.append([out.item(), [t.grad.item() for t in tensors]])
+    return answers
+
+
+# Expressions of two inputs whose backward pass meets a gradient of exactly 0, which backward() skips
+# unless a local derivative is inf or nan; written once, for Values and for tensors alike.
+EXPRESSIONS: dict[str, Callable[..., Any]] = {
+    "x * y * 0": lambda x, y: x * y * 0.0,
+    "relu(x * y)": lambda x, y: (x * y).relu(),
+    "log(x) * 0 + y": lambda x, y: x.log() * 0.0 + y,
+}
+TORCH_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
+
+
+def _edge_cases() -> dict[str, Any]:
+    cases: dict[str, Any] = {}
+    for op in ops.TABLE:
+        if op.torch is not None:
+            for g in UPSTREAM:
+                spec = {"torch": op.torch, "group": op.name if op.group else None}
+                cases[f"{op.name} with {g} from above"] = {**spec, "rows": edge_rows(op), "g": g}
+    for c in EXPONENTS:
+        for g in UPSTREAM:
+            cases[f"**{c:g} with {g} from above"] = {"power": c, "rows": power_rows(c), "g": g}
+    softplus = {"torch": "nn.functional.softplus", "group": None, "rows": [[x] for x in EDGES]}
+    for g in UPSTREAM:  # an op defined by a test, as a user would add one
+        cases[f"softplus with {g} from above"] = {**softplus, "g": g}
+    xs, ys = (
+        [-2.0, -0.0, 0.0, 0.5, 2.0, math.inf, math.nan],
+        [-1.0, 0.0, 0.5, 2.0, 3.0, -0.5, math.inf, math.nan],
+    )
+    for name, torch_name in TORCH_NAMES.items():
+        rows = [[x, y] for x in xs for y in ys]
+        cases[f"{name} at more edges"] = {"torch": torch_name, "group": None, "rows": rows, "g": 1.0}
+    for name in EXPRESSIONS:
+        rows = [[x, y] for x in EDGES for y in (-2.0, 0.0, 2.0, math.inf)]
+        cases[f"{name} at the edges"] = {"expression": name, "rows": rows, "g": 1.0}
+    return cases
+
+
+EDGE_ANSWERS = Oracle("edges", "torch", _edge_cases(), _edges_answer)
+
+
+def edge_answers(key: str) -> list[tuple[list[float], float, list[float]]]:
+    """Case ``key`` of ``EDGE_ANSWERS`` as (arguments, PyTorch's value, PyTorch's gradients) rows."""
+    rows = EDGE_ANSWERS.cases[key]["rows"]
+    return [(xs, value, grads) for xs, (value, grads) in zip(rows, EDGE_ANSWERS[key], strict=True)]
+
+
+def edge_answer(key: str, xs: list[float]) -> tuple[float, list[float]]:
+    """PyTorch's value and gradients for the row ``xs`` (nan matching nan) of case ``key``."""
+    wanted = json.dumps(encode(xs))  # as text, so that -0.0 is not 0.0 and nan is nan
+    return next(
+        (value, grads) for row, value, grads in edge_answers(key) if json.dumps(encode(row)) == wanted
+    )
 
 
 # micrograd's demo (demo.ipynb), its loop as written there, only the imports chosen by the caller and

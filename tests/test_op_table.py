@@ -1,12 +1,11 @@
-"""The op table as the one place an op is defined: every entry against PyTorch float64, gradients of
-inf and nan arriving from above included, and a new op (softplus) added as one entry."""
+"""The op table as the one place an op is defined: every entry against PyTorch float64 (its answers
+recorded in tests/fixtures/edges.json, and live where it is installed), gradients of inf and nan
+arriving from above included, and a new op (softplus) added as one entry."""
 
 from __future__ import annotations
 
-import functools
-import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,50 +17,28 @@ from autograd.engine import apply, define
 from autograd.ops import Op
 from autograd.testing import assert_gradients_close, expressions, op_inputs
 
-EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1000.0, -1000.0, 1e-300, math.inf, -math.inf, math.nan]
-UPSTREAM = [math.inf, -math.inf, math.nan]  # gradients from above that make 0 * g a nan
-EXPONENTS = [2.0, 3.0, 0.5, -1.0, 0.0]  # x ** c: the ops "**2", ..., "**0"
-
-
-def points(op: Op) -> list[list[float]]:
-    """Arguments at the edges of every op's domain: each edge for one argument, pairs for two, and
-    short rows for the n-ary ops (dot's weights, then its inputs)."""
-    if op.group is not None:
-        return [[a, b, c, d] for a, b in itertools.pairwise(EDGES) for c, d in ((0.0, 2.0), (math.inf, -1.0))]
-    if len(op.domain) == 2:
-        return [[x, y] for x in EDGES for y in EDGES]
-    return [[x] for x in EDGES]
-
-
-def in_torch(op: Op, tensors: list[Any], torch: Any) -> Any:
-    """``op`` in PyTorch: ``torch.<op.torch>`` of its arguments, n-ary ones stacked into tensors."""
-    function = functools.reduce(getattr, op.torch.split("."), torch)  # type: ignore[union-attr]
-    args = [torch.stack(list(a)) if isinstance(a, list | tuple) else a for a in op.args(tensors)]
-    return function(*args)
+from oracles import EDGE_ANSWERS, EXPONENTS, UPSTREAM, edge_answers
 
 
 def same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=0)
 
 
-def mismatches(op: Op, rows: Sequence[list[float]], g: float, build: Any = None) -> Iterator[str]:
-    """Where ``op``'s gradients, with ``g`` arriving from above, differ from PyTorch's: through
-    ``backward()`` and through ``grad()``. ``build`` makes the op in either library (default: the
-    entry's method, or ``apply``, and ``torch.<op.torch>``)."""
-    torch = pytest.importorskip("torch")
-    for xs in rows:
-        tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
-        (build(*tensors) if build else in_torch(op, tensors, torch)).backward(
-            torch.tensor(g, dtype=torch.float64)
-        )
-        want = [t.grad.item() for t in tensors]
+def mismatches(key: str, build: Any) -> Iterator[str]:
+    """Where the op that ``build`` makes differs from PyTorch's answers to case ``key`` of
+    tests/fixtures/edges.json (checked live where PyTorch is installed): its value, and its gradients
+    with the case's g arriving from above, through ``backward()`` and through ``grad()``."""
+    g = EDGE_ANSWERS.cases[key]["g"]
+    for xs, value, want in edge_answers(key):
         values = [Value(x) for x in xs]
-        out = build(*values) if build else apply(op, *values)
+        out = build(*values)
+        if not same(out.data, value):
+            yield f"{key}, at {tuple(xs)}: value {out.data}, PyTorch {value}"
         y = out * g  # g arrives from above: d y / d out = g
         y.backward()
         for how, got in (("backward()", [v.grad for v in values]), ("grad()", list(grad(y, values)))):
             if not all(map(same, got, want)):
-                yield f"{op.name}{tuple(xs)} with {g} from above: {how} gave {got}, PyTorch {want}"
+                yield f"{key}, at {tuple(xs)}: {how} gave {got}, PyTorch {want}"
 
 
 @pytest.mark.parametrize("g", UPSTREAM)
@@ -69,7 +46,7 @@ def mismatches(op: Op, rows: Sequence[list[float]], g: float, build: Any = None)
 def test_every_op_matches_pytorch_with_inf_and_nan_from_above(op: Op, g: float) -> None:
     """PyTorch masks in some backward formulas (relu's is a ``where``, so is pow's d/dx at exponent 0)
     and multiplies in the others (0 * inf is nan): the table says which, and both passes follow it."""
-    assert list(mismatches(op, points(op), g)) == []
+    assert list(mismatches(f"{op.name} with {g} from above", lambda *xs: apply(op, *xs))) == []
 
 
 @pytest.mark.parametrize("g", UPSTREAM)
@@ -77,12 +54,9 @@ def test_every_op_matches_pytorch_with_inf_and_nan_from_above(op: Op, g: float) 
 def test_x_to_a_constant_matches_pytorch_with_inf_and_nan_from_above(c: float, g: float) -> None:
     """``x ** c`` is its own op (``power_of(c)``); PyTorch's ``x ** 0`` backward is 0 whatever comes.
 
-    Left out: -0.0 to a fractional power, where PyTorch's ``t ** 0.5`` is ``sqrt`` (-0.0, and a
-    derivative of -inf) but its ``t ** tensor(0.5)`` is C's ``pow`` (+0.0 and +inf), as here."""
-    rows = [
-        xs for xs in points(ops.power_of(c)) if not (c % 1 and math.copysign(1, xs[0]) < 0 and xs[0] == 0)
-    ]
-    assert list(mismatches(ops.power_of(c), rows, g, build=lambda x: x**c)) == []
+    Left out (see ``oracles.power_rows``): -0.0 and -inf to a fractional power, where PyTorch's
+    ``t ** 0.5`` is ``sqrt`` but its ``t ** tensor(0.5)`` is C's ``pow``, as here."""
+    assert list(mismatches(f"**{c:g} with {g} from above", lambda x: x**c)) == []
 
 
 def test_the_masked_zeros_of_the_hostile_input_report() -> None:
@@ -145,8 +119,8 @@ def test_a_new_op_is_one_entry(defined_softplus: Op) -> None:
         assert_gradients_close(f, xs)
 
     strategies_draw_it()
-    for g in [1.0, *UPSTREAM]:
-        assert list(mismatches(defined_softplus, points(defined_softplus), g)) == []
+    for g in UPSTREAM:
+        assert list(mismatches(f"softplus with {g} from above", lambda v: apply(defined_softplus, v))) == []
 
 
 def test_define_refuses_a_second_op_of_the_same_name_or_method() -> None:
