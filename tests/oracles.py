@@ -28,6 +28,7 @@ from types import ModuleType
 from typing import Any
 
 from autograd import ops
+from autograd.testing import DOMAINS, OPS, Expression, Step
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REGENERATE = "run `make fixtures` to record it again"
@@ -78,6 +79,9 @@ class Oracle:
     cases: dict[str, Any]
     answer: Callable[[ModuleType, Any], Any]
     live: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # For cases drawn by Hypothesis when recording, kept in the fixture beside their answers (``cases``
+    # is then read from the fixture).
+    draw: Callable[[], dict[str, Any]] | None = None
 
     def keys(self) -> list[str]:
         return list(self.cases)
@@ -103,11 +107,12 @@ class Oracle:
 
     def record(self, library: ModuleType) -> dict[str, Any]:
         """The fixture's contents: every case's inputs and the library's answer."""
+        cases = self.draw() if self.draw else self.cases
         return {
             "recorded with": f"{self.library.split('.')[0]} {library_version(library)}",
             "cases": {
                 key: {"inputs": encode(inputs), "answer": encode(self.answer(library, inputs))}
-                for key, inputs in self.cases.items()
+                for key, inputs in cases.items()
             },
         }
 
@@ -451,6 +456,146 @@ def edge_answer(key: str, xs: list[float]) -> tuple[float, list[float]]:
     return next(
         (value, grads) for row, value, grads in edge_answers(key) if json.dumps(encode(row)) == wanted
     )
+
+
+# Forward mode: each op's value and tangents from torch.func.jvp, at points inside its domain.
+
+
+def _domain_rows(name: str) -> list[list[float]]:
+    """Five points inside op ``name``'s domain (``autograd.testing.DOMAINS``), the same on every run."""
+    rng = random.Random(name)
+    n = {"sum": 3, "dot": 4}.get(name, len(DOMAINS[name]))
+    intervals = DOMAINS[name] * n if name in ("sum", "dot") else DOMAINS[name]
+    return [[round(rng.uniform(*rng.choice(intervals[i])), 6) for i in range(n)] for _ in range(5)]
+
+
+def _tangents_answer(torch: ModuleType, case: dict[str, Any]) -> list[list[list[float]]]:
+    """For each row, for each argument i: the value and the tangent along e_i."""
+    from torch_forms import TORCH
+
+    answers = []
+    for xs in case["rows"]:
+        primals = tuple(_float64(torch, x, grad=False) for x in xs)
+        row = []
+        for i in range(len(xs)):
+            directions = tuple(_float64(torch, 1.0 if j == i else 0.0, grad=False) for j in range(len(xs)))
+            value, tangent = torch.func.jvp(TORCH[case["op"]], primals, directions)
+            row.append([value.item(), tangent.item()])
+        answers.append(row)
+    return answers
+
+
+TANGENTS = Oracle(
+    "tangents", "torch", {op: {"op": op, "rows": _domain_rows(op)} for op in OPS}, _tangents_answer
+)
+
+
+# Random expressions of autograd.testing, drawn once when recording (derandomized) and kept in the
+# fixture: torch.autograd.functional's jacobian, jvp and vjp of every node, hessian and hvp of the last.
+
+
+def expression(case: dict[str, Any]) -> Expression:
+    """The case's expression, rebuilt from its steps."""
+    return Expression(case["n"], tuple(Step(op, tuple(args)) for op, args in case["steps"]))
+
+
+def _graph_answer(torch: ModuleType, case: dict[str, Any]) -> dict[str, Any]:
+    from torch_forms import torch_function
+
+    functional = torch.autograd.functional
+    f = expression(case)
+
+    def tensors(xs: list[float]) -> tuple[Any, ...]:
+        return tuple(_float64(torch, x, grad=False) for x in xs)
+
+    def plain(result: Any) -> Any:
+        return [plain(r) for r in result] if isinstance(result, tuple | list) else result.item()
+
+    nodes, last, xs = torch_function(f, every_node=True), torch_function(f), tensors(case["xs"])
+    return {
+        "jacobian": plain(functional.jacobian(nodes, xs)),
+        "jvp": plain(functional.jvp(nodes, xs, tensors(case["v_in"]))),
+        "vjp": plain(functional.vjp(nodes, xs, tensors(case["v_nodes"]))),
+        "hessian": plain(functional.hessian(last, xs)),
+        "hvp": plain(functional.hvp(last, xs, tensors(case["v_in"]))),
+    }
+
+
+def _draw_graphs() -> dict[str, Any]:
+    """Thirty expressions of one to three inputs and up to 12 ops, with directions for jvp, vjp, hvp."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from autograd.testing import expressions, reals
+
+    drawn: dict[str, Any] = {}
+    graphs = st.integers(1, 3).flatmap(lambda n: expressions(n_inputs=n, max_ops=12))
+
+    @settings(derandomize=True, max_examples=100, database=None, deadline=None)
+    @given(graphs, st.data())
+    def collect(f_xs: tuple[Expression, list[float]], data: st.DataObject) -> None:
+        f, xs = f_xs
+        direction = lambda n: data.draw(st.lists(reals(-2, 2), min_size=n, max_size=n))  # noqa: E731
+        steps = [[step.op, list(step.args)] for step in f.steps]
+        case = {"n": f.n_inputs, "steps": steps, "xs": xs, "v_in": direction(len(xs))}
+        drawn.setdefault(repr(f), {**case, "v_nodes": direction(len(xs) + len(steps))})
+
+    collect()
+    return {f"graph {k}: {source}": case for k, (source, case) in enumerate(list(drawn.items())[:30])}
+
+
+def _recorded_cases(name: str) -> dict[str, Any]:
+    path = FIXTURES / f"{name}.json"
+    if not path.exists():
+        return {}
+    cases: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return {key: decode(case["inputs"]) for key, case in cases.items()}
+
+
+FUNCTIONAL = Oracle("graphs", "torch", _recorded_cases("graphs"), _graph_answer, draw=_draw_graphs)
+
+
+# The shapes of torch.autograd.functional's answers: one input or output a number, several a tuple.
+SHAPES: dict[str, Callable[..., Any]] = {
+    "R->R": lambda x: (x * x).sin(),
+    "R^2->R": lambda x, y: (x * y).sin(),
+    "R->R^2": lambda x: (x * x, x.exp()),
+    "R^2->R^3": lambda x, y: (x * y, x.exp(), y),
+}
+
+
+def _shapes_answer(torch: ModuleType, case: dict[str, Any]) -> dict[str, Any]:
+    functional = torch.autograd.functional
+    f = SHAPES[case["shape"]]
+
+    def tensors(xs: float | list[float]) -> Any:
+        return _float64(torch, xs, grad=False) if isinstance(xs, float) else tuple(tensors(x) for x in xs)
+
+    def plain(result: Any) -> Any:
+        return [plain(r) for r in result] if isinstance(result, tuple | list) else result.item()
+
+    x, v_in, v_out = tensors(case["x"]), tensors(case["v_in"]), tensors(case["v_out"])
+    answer = {
+        "jacobian": plain(functional.jacobian(f, x)),
+        "jvp": plain(functional.jvp(f, x, v_in)),
+        "vjp": plain(functional.vjp(f, x, v_out)),
+    }
+    if case["shape"].endswith("->R"):
+        answer |= {"hessian": plain(functional.hessian(f, x)), "hvp": plain(functional.hvp(f, x, v_in))}
+    return answer
+
+
+FUNCTIONAL_SHAPES = Oracle(
+    "shapes",
+    "torch",
+    {
+        "R->R": {"shape": "R->R", "x": 0.5, "v_in": 2.0, "v_out": 3.0},
+        "R^2->R": {"shape": "R^2->R", "x": [0.5, -1.5], "v_in": [2.0, 1.0], "v_out": 3.0},
+        "R->R^2": {"shape": "R->R^2", "x": 0.5, "v_in": 2.0, "v_out": [3.0, -1.0]},
+        "R^2->R^3": {"shape": "R^2->R^3", "x": [0.5, -1.5], "v_in": [2.0, 1.0], "v_out": [3.0, -1.0, 0.25]},
+    },
+    _shapes_answer,
+)
 
 
 # micrograd's demo (demo.ipynb), its loop as written there, only the imports chosen by the caller and

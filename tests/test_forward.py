@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from torch_forms import TORCH
 
 import autograd
 from autograd import Value, grad, ops
@@ -16,6 +15,9 @@ from autograd.engine import define
 from autograd.forward import Dual
 from autograd.ops import Op
 from autograd.testing import OPS, Expression, Step, op_inputs
+
+from oracles import TANGENTS, installed
+from torch_forms import TORCH
 
 EPS = 1e-6
 
@@ -57,18 +59,15 @@ def test_every_op_tangent_matches_central_differences(op: str, data: st.DataObje
 
 
 @pytest.mark.parametrize("op", OPS)
-@given(data=st.data())
-def test_every_op_tangent_matches_pytorch_forward_mode(op: str, data: st.DataObject) -> None:
-    torch = pytest.importorskip("torch", reason="PyTorch is the oracle of this test")
-    xs = data.draw(op_inputs(op))
-    primals = tuple(torch.tensor(x, dtype=torch.float64) for x in xs)
-    f = one_op(op, len(xs))
-    for i in range(len(xs)):
-        directions = tuple(torch.tensor(1.0 if j == i else 0.0, dtype=torch.float64) for j in range(len(xs)))
-        value, expected = torch.func.jvp(TORCH[op], primals, directions)
-        y = f(*(Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(xs)))
-        assert y.data == pytest.approx(value.item(), rel=1e-12, abs=1e-12)
-        assert y.tangent == pytest.approx(expected.item(), rel=1e-10, abs=1e-12)
+def test_every_op_tangent_matches_pytorch_forward_mode(op: str) -> None:
+    """At five points inside the op's domain, against torch.func.jvp: its answers recorded in
+    tests/fixtures/tangents.json, and live where PyTorch is installed."""
+    for xs, answers in zip(TANGENTS.cases[op]["rows"], TANGENTS[op], strict=True):
+        f = one_op(op, len(xs))
+        for i, (value, expected) in enumerate(answers):
+            y = f(*(Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(xs)))
+            assert y.data == pytest.approx(value, rel=1e-12, abs=1e-12)
+            assert y.tangent == pytest.approx(expected, rel=1e-10, abs=1e-12)
 
 
 def test_the_docstring_example() -> None:
@@ -114,15 +113,17 @@ def test_sum_and_dot_take_duals() -> None:
 
 def test_a_constant_with_an_infinite_derivative_adds_nothing_as_in_pytorch() -> None:
     # sqrt'(0) is inf; a zero tangent means the constant does not vary, so inf * 0 is not taken
-    torch = pytest.importorskip("torch", reason="PyTorch is the oracle of this test")
     y = Dual(2.0, 1.0) + Dual(0.0).sqrt()
-    constant = torch.tensor(0.0, dtype=torch.float64)
-    _, expected = torch.func.jvp(
-        lambda x: x + constant.sqrt(),
-        (torch.tensor(2.0, dtype=torch.float64),),
-        (torch.tensor(1.0, dtype=torch.float64),),
-    )
-    assert y.tangent == expected.item() == 1.0
+    assert y.tangent == 1.0  # d/dx (x + c) = 1
+    torch = installed("torch")
+    if torch is not None:  # and PyTorch's forward mode agrees, where it is installed
+        constant = torch.tensor(0.0, dtype=torch.float64)
+        _, expected = torch.func.jvp(
+            lambda x: x + constant.sqrt(),
+            (torch.tensor(2.0, dtype=torch.float64),),
+            (torch.tensor(1.0, dtype=torch.float64),),
+        )
+        assert expected.item() == 1.0
 
 
 def test_a_dual_of_values_gives_second_derivatives_by_reverse_mode() -> None:

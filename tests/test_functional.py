@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from torch_forms import torch_function
 
 import autograd
 from autograd import Value, grad, hessian, hvp, jacobian, jvp, vjp
 from autograd.testing import Expression, expressions, reals
+
+from oracles import FUNCTIONAL, FUNCTIONAL_SHAPES, expression
 
 EPS = 1e-6
 GRAPHS = st.integers(1, 3).flatmap(lambda n: expressions(n_inputs=n, max_ops=12))
@@ -53,11 +54,6 @@ def assert_close(ours: Any, theirs: Any, rel: float = 1e-9, abs_: float = 1e-9) 
     else:
         assert type(ours) is float, (ours, theirs)
         assert abs(ours - theirs) <= abs_ + rel * abs(theirs), (ours, theirs)
-
-
-def plain(result: Any) -> Any:
-    """A PyTorch result with each 0-dimensional tensor a float and each tuple a list."""
-    return [plain(r) for r in result] if isinstance(result, tuple | list) else result.item()
 
 
 def central_jacobian(f: Callable[..., Any], xs: list[float]) -> list[list[float]]:
@@ -130,71 +126,50 @@ def test_vjp_is_v_times_the_jacobian(f_xs_v: tuple[Expression, list[float], list
     assert_close(cotangents, [sum(vi * d for vi, d in zip(v, column)) for column in columns])
 
 
-# Against PyTorch: the same expressions, rebuilt from torch's own functions.
+# Against PyTorch: expressions drawn once, their answers from torch.autograd.functional recorded in
+# tests/fixtures/graphs.json (checked live where PyTorch is installed).
 
 
-def tensors(xs: list[float]) -> tuple[Any, ...]:
-    import torch
-
-    return tuple(torch.tensor(x, dtype=torch.float64) for x in xs)
-
-
-@given(PER_NODE)
-def test_jacobian_jvp_and_vjp_match_pytorch(f_xs_v: tuple[Expression, list[float], list[float]]) -> None:
-    torch = pytest.importorskip("torch", reason="PyTorch is the oracle of this test")
-    functional = torch.autograd.functional
-    f, xs, v = f_xs_v
-    g, theirs = every_node(f), torch_function(f, every_node=True)
-    v_in = v[: len(xs)]
-    assert_close(jacobian(g, xs, mode="forward"), plain(functional.jacobian(theirs, tensors(xs))))
-    assert_close(jacobian(g, xs), plain(functional.jacobian(theirs, tensors(xs))))
-    assert_close(list(jvp(g, xs, v_in)), plain(functional.jvp(theirs, tensors(xs), tensors(v_in))))
-    assert_close(list(vjp(g, xs, v)), plain(functional.vjp(theirs, tensors(xs), tensors(v))))
+@pytest.mark.parametrize("key", FUNCTIONAL.keys())
+def test_jacobian_jvp_and_vjp_match_pytorch(key: str) -> None:
+    case, theirs = FUNCTIONAL.cases[key], FUNCTIONAL[key]
+    g, xs = every_node(expression(case)), case["xs"]
+    assert_close(jacobian(g, xs, mode="forward"), theirs["jacobian"])
+    assert_close(jacobian(g, xs), theirs["jacobian"])
+    assert_close(list(jvp(g, xs, case["v_in"])), theirs["jvp"])
+    assert_close(list(vjp(g, xs, case["v_nodes"])), theirs["vjp"])
 
 
-@given(PER_INPUT)
-def test_hessian_and_hvp_match_pytorch(f_xs_v: tuple[Expression, list[float], list[float]]) -> None:
-    torch = pytest.importorskip("torch", reason="PyTorch is the oracle of this test")
-    functional = torch.autograd.functional
-    f, xs, v = f_xs_v
-    theirs = torch_function(f)
-    assert_close(hessian(f, xs), plain(functional.hessian(theirs, tensors(xs))))
-    assert_close(list(hvp(f, xs, v)), plain(functional.hvp(theirs, tensors(xs), tensors(v))))
+@pytest.mark.parametrize("key", FUNCTIONAL.keys())
+def test_hessian_and_hvp_match_pytorch(key: str) -> None:
+    case, theirs = FUNCTIONAL.cases[key], FUNCTIONAL[key]
+    f, xs = expression(case), case["xs"]
+    assert_close(hessian(f, xs), theirs["hessian"])
+    assert_close(list(hvp(f, xs, case["v_in"])), theirs["hvp"])
 
 
-# Shapes: PyTorch's, with every tensor a number. One input or output is a number; several, a list.
+# Shapes: PyTorch's (recorded in tests/fixtures/shapes.json), with every tensor a number. One input or
+# output is a number; several, a list.
 
-ONE_TO_ONE = (lambda x: (x * x).sin(), lambda x: (x * x).sin())
-MANY_TO_ONE = (lambda x, y: (x * y).sin(), lambda x, y: (x * y).sin())
-ONE_TO_MANY = (lambda x: [x * x, x.exp()], lambda x: (x * x, x.exp()))
-MANY_TO_MANY = (lambda x, y: [x * y, x.exp(), y], lambda x, y: (x * y, x.exp(), y))
-CASES = {
-    "R->R": (ONE_TO_ONE, 0.5, 2.0, 3.0),
-    "R^2->R": (MANY_TO_ONE, [0.5, -1.5], [2.0, 1.0], 3.0),
-    "R->R^2": (ONE_TO_MANY, 0.5, 2.0, [3.0, -1.0]),
-    "R^2->R^3": (MANY_TO_MANY, [0.5, -1.5], [2.0, 1.0], [3.0, -1.0, 0.25]),
+OURS = {
+    "R->R": lambda x: (x * x).sin(),
+    "R^2->R": lambda x, y: (x * y).sin(),
+    "R->R^2": lambda x: [x * x, x.exp()],
+    "R^2->R^3": lambda x, y: [x * y, x.exp(), y],
 }
 
 
-def as_tensors(xs: float | list[float]) -> Any:
-    import torch
-
-    return torch.tensor(xs, dtype=torch.float64) if isinstance(xs, float) else tensors(xs)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_shapes_are_pytorchs(case: str) -> None:
-    torch = pytest.importorskip("torch", reason="PyTorch's shapes are the reference")
-    functional = torch.autograd.functional
-    (ours, theirs), x, v_in, v_out = CASES[case]
-    tx, tv_in, tv_out = as_tensors(x), as_tensors(v_in), as_tensors(v_out)
-    assert_close(jacobian(ours, x), plain(functional.jacobian(theirs, tx)))
-    assert_close(jacobian(ours, x, mode="forward"), plain(functional.jacobian(theirs, tx)))
-    assert_close(list(jvp(ours, x, v_in)), plain(functional.jvp(theirs, tx, tv_in)))
-    assert_close(list(vjp(ours, x, v_out)), plain(functional.vjp(theirs, tx, tv_out)))
-    if case.endswith("->R"):
-        assert_close(hessian(ours, x), plain(functional.hessian(theirs, tx)))
-        assert_close(list(hvp(ours, x, v_in)), plain(functional.hvp(theirs, tx, tv_in)))
+@pytest.mark.parametrize("shape", OURS)
+def test_shapes_are_pytorchs(shape: str) -> None:
+    ours, case, theirs = OURS[shape], FUNCTIONAL_SHAPES.cases[shape], FUNCTIONAL_SHAPES[shape]
+    x, v_in, v_out = case["x"], case["v_in"], case["v_out"]
+    assert_close(jacobian(ours, x), theirs["jacobian"])
+    assert_close(jacobian(ours, x, mode="forward"), theirs["jacobian"])
+    assert_close(list(jvp(ours, x, v_in)), theirs["jvp"])
+    assert_close(list(vjp(ours, x, v_out)), theirs["vjp"])
+    if shape.endswith("->R"):
+        assert_close(hessian(ours, x), theirs["hessian"])
+        assert_close(list(hvp(ours, x, v_in)), theirs["hvp"])
 
 
 def test_v_may_be_left_out_for_one_input_or_one_output() -> None:
