@@ -412,8 +412,18 @@ def test_a_derivative_rule_of_the_wrong_shape_names_the_op_and_what_it_returned(
 
 
 def test_a_value_of_a_value_points_at_detach() -> None:
-    with pytest.raises(TypeError, match=r"value.detach\(\)"):
+    with pytest.raises(TypeError) as error:
         Value(Value(1.0))  # type: ignore[arg-type]
+    assert str(error.value) == (
+        "Value() takes a real number, got a Value: use value.detach() for a new leaf with the same data"
+    )
+
+
+def test_the_repr_shows_data_grad_and_a_label_only_when_there_is_one() -> None:
+    x = Value(3.0)
+    assert repr(x) == "Value(data=3.0, grad=0.0)"
+    x.label, x.grad = "x", -1.5
+    assert repr(x) == "Value(data=3.0, grad=-1.5, label='x')"
 
 
 @pytest.mark.parametrize("good", [3, True, Fraction(1, 4), Decimal("0.1"), np.float32(0.5), np.int64(7)])

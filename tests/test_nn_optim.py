@@ -354,7 +354,6 @@ def lr_set_to(lr: float) -> None:
     SGD([Value(0.0)], lr=0.1).lr = lr
 
 
-P = [Value(0.0)]
 MESSAGES = [
     (
         lambda: SGD(MLP(2, [1], seed=0), lr=0.1),
@@ -362,49 +361,58 @@ MESSAGES = [
     ),
     (lambda: SGD([], lr=0.1), "ValueError: SGD got an empty parameter list: pass model.parameters()"),
     (lambda: Adam([1.0]), "TypeError: Adam updates Values, got float among the parameters"),
-    (lambda: SGD(P, lr=-1), "ValueError: SGD(lr=-1) needs a finite lr >= 0"),
-    (lambda: SGD(P, lr="a"), "TypeError: SGD(lr='a') needs a real number, got str"),
-    (lambda: SGD(P, lr=math.inf), "ValueError: SGD(lr=inf) needs a finite lr >= 0"),
+    (lambda: SGD([Value(0.0)], lr=-1), "ValueError: SGD(lr=-1) needs a finite lr >= 0"),
+    (lambda: SGD([Value(0.0)], lr="a"), "TypeError: SGD(lr='a') needs a real number, got str"),
+    (lambda: SGD([Value(0.0)], lr=math.inf), "ValueError: SGD(lr=inf) needs a finite lr >= 0"),
     (lambda: lr_set_to(-2), "ValueError: SGD(lr=-2) needs a finite lr >= 0"),
-    (lambda: SGD(P, lr=0.1, momentum=-0.5), "ValueError: SGD(momentum=-0.5) needs a finite momentum >= 0"),
-    (lambda: SGD(P, lr=0.1, dampening=math.nan), "ValueError: SGD(dampening=nan) needs a finite dampening"),
     (
-        lambda: SGD(P, lr=0.1, dampening=None),
+        lambda: SGD([Value(0.0)], lr=0.1, momentum=-0.5),
+        "ValueError: SGD(momentum=-0.5) needs a finite momentum >= 0",
+    ),
+    (
+        lambda: SGD([Value(0.0)], lr=0.1, dampening=math.nan),
+        "ValueError: SGD(dampening=nan) needs a finite dampening",
+    ),
+    (
+        lambda: SGD([Value(0.0)], lr=0.1, dampening=None),
         "TypeError: SGD(dampening=None) needs a real number, got NoneType",
     ),
     (
-        lambda: SGD(P, lr=0.1, weight_decay=-1),
+        lambda: SGD([Value(0.0)], lr=0.1, weight_decay=-1),
         "ValueError: SGD(weight_decay=-1) needs a finite weight_decay >= 0",
     ),
     (
-        lambda: SGD(P, lr=0.1, nesterov=True),
+        lambda: SGD([Value(0.0)], lr=0.1, nesterov=True),
         "ValueError: SGD(nesterov=True) needs momentum > 0 and dampening = 0, as in PyTorch",
     ),
     (
-        lambda: SGD(P, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+        lambda: SGD([Value(0.0)], lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
         "ValueError: SGD(nesterov=True) needs momentum > 0 and dampening = 0, as in PyTorch",
     ),
     (
-        lambda: Adam(P, betas=(0.9, 1.0)),
+        lambda: Adam([Value(0.0)], betas=(0.9, 1.0)),
         "ValueError: Adam(betas=(0.9, 1.0)) needs 0 <= betas[1] < 1, got 1.0",
     ),
     (
-        lambda: Adam(P, betas=(-0.1, 0.9)),
+        lambda: Adam([Value(0.0)], betas=(-0.1, 0.9)),
         "ValueError: Adam(betas=(-0.1, 0.9)) needs 0 <= betas[0] < 1, got -0.1",
     ),
-    (lambda: Adam(P, betas=("a", 0.9)), "TypeError: Adam(betas[0]='a') needs a real number, got str"),
     (
-        lambda: Adam(P, betas=(0.9,)),
+        lambda: Adam([Value(0.0)], betas=("a", 0.9)),
+        "TypeError: Adam(betas[0]='a') needs a real number, got str",
+    ),
+    (
+        lambda: Adam([Value(0.0)], betas=(0.9,)),
         "ValueError: Adam(betas=(0.9,)) takes a pair (beta1, beta2), such as (0.9, 0.999)",
     ),
-    (lambda: Adam(P, eps=-1e-8), "ValueError: Adam(eps=-1e-08) needs a finite eps >= 0"),
+    (lambda: Adam([Value(0.0)], eps=-1e-8), "ValueError: Adam(eps=-1e-08) needs a finite eps >= 0"),
     (
-        lambda: Adam(P, weight_decay=math.inf),
+        lambda: Adam([Value(0.0)], weight_decay=math.inf),
         "ValueError: Adam(weight_decay=inf) needs a finite weight_decay >= 0",
     ),
-    (lambda: Adam(P, lr=-1), "ValueError: Adam(lr=-1) needs a finite lr >= 0"),
+    (lambda: Adam([Value(0.0)], lr=-1), "ValueError: Adam(lr=-1) needs a finite lr >= 0"),
     (
-        lambda: Optimizer(P, lr=0.1).step(),
+        lambda: Optimizer([Value(0.0)], lr=0.1).step(),
         "NotImplementedError: Optimizer has no step(): define how it updates parameters",
     ),
 ]
