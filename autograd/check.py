@@ -202,11 +202,14 @@ def _gradient_along(
 
 
 def _kinked(out: Value, leaves: Sequence[Value]) -> list[bool]:
-    """For each leaf, whether it feeds a relu or abs whose argument is exactly 0 (no derivative there)."""
+    """For each leaf, whether it feeds an op whose arguments sit on one of its kinks (relu or abs at 0,
+    as the op table says), where it has no derivative."""
     upstream: set[Value] = set()
     for node in topological_order(out):
-        if node.op in ("relu", "abs") and node.parents[0].data == 0:
-            upstream.update(topological_order(node.parents[0]))
+        op = node._operation
+        if op is not None and op.kink is not None and op.kink(*op.args([p.data for p in node.parents])):
+            for parent in node.parents:
+                upstream.update(topological_order(parent))
     return [leaf in upstream for leaf in leaves]
 
 

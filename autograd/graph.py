@@ -27,8 +27,8 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
             expanded.add(node)
             stack.append(node)
             stack.append(None)
-            for parent in node._parents:
-                if (leaves or parent._parents) and parent not in expanded:
+            for parent in node._prev:
+                if (leaves or parent._prev) and parent not in expanded:
                     stack.append(parent)
     return order
 

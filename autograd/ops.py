@@ -1,13 +1,12 @@
-"""The primitive operations: each one's value and its local derivatives, side by side.
+"""The primitive operations: everything about each one in one entry of ``TABLE``.
 
-Everything else reads this table. ``Value``'s operators build nodes from it, the backward pass
-multiplies by the derivatives recorded from it, ``grad(create_graph=True)`` calls the very same
-derivative rules on Values to differentiate again, and the drawing shows each op's name.
-
-A derivative rule receives the output and the inputs, either as floats (when a node is created) or
-as Values (to build the graph of the derivative itself), and returns one derivative per parent (the
-n-ary ops receive their inputs grouped in sequences: see ``Op``). The rules therefore use only
-arithmetic and the helpers below, which accept both.
+An entry holds an op's value and its local derivatives side by side, and what the rest of the
+package needs to know about it: the ``Value`` method or operator it provides, where it is smooth
+(where the property tests draw its arguments), where it has a kink (what ``gradcheck`` looks for),
+where its backward pass masks the gradient from above, and the PyTorch function the comparison tests
+hold it against. ``Value``'s methods, the backward pass, ``grad(create_graph=True)``, the drawing, the
+gradient checks and the Hypothesis strategies all read this table, so adding an op is one entry
+(``autograd.engine.define`` adds one after import).
 
 The float kernels follow IEEE-754 as PyTorch's float64 does: ``1/0`` is ``inf``, ``log(-1)`` is
 ``nan``, ``exp(1000)`` is ``inf``; no Python math error escapes.
@@ -24,20 +23,49 @@ from numbers import Real
 from operator import mul
 from typing import Any, SupportsFloat
 
+Interval = tuple[float, float]
+Domain = tuple[Interval, ...]  # a union of closed intervals
+
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """A primitive: ``value(*args)`` on floats, ``derivatives(out, *args)`` on floats or Values.
+    """A primitive f(x_1, ..., x_n) of a node's parents x_1, ..., x_n, and what to know about it.
 
-    The args are the parents, one number each, unless ``group`` gathers them into sequences, as the
-    n-ary ops take them: ``sum`` one sequence, ``dot`` its weights and its inputs. Either way the
-    derivative rule returns one derivative per parent.
+    The contract of its two functions, for out = f(x_1, ..., x_n)::
+
+        value(x_1, ..., x_n)             = f(x_1, ..., x_n)                  on floats
+        derivatives(out, x_1, ..., x_n)  = (∂f/∂x_1, ..., ∂f/∂x_n)           a tuple, one per parent
+
+    ``derivatives`` is called on floats when a node is made, and on Values by
+    ``grad(create_graph=True)`` to build the graph of the derivative itself, so a rule uses only
+    arithmetic and the helpers of this module, which take both. ``group`` gathers the parents into the
+    arguments of an n-ary op (``sum`` takes one sequence, ``dot`` its weights and its inputs); its
+    rule still returns one derivative per parent.
+
+    The other fields describe the op to the rest of the package; all are optional:
+
+    - ``method``: the Value method (``"tanh"``) or binary operator (``"__mul__"``, which brings its
+      reflected ``__rmul__``) that applies the op; None for a function such as ``autograd.sum``.
+    - ``constant``: for a binary operator, the op of ``x op c`` with c a number, where it has one of its
+      own: ``x ** 2`` is the one-parent op ``**2``, as micrograd draws it.
+    - ``domain``: for each argument, where the op is smooth and its value moderate, as intervals: the
+      property tests draw arguments from them (one entry holds for every argument of an n-ary op).
+    - ``kink``: whether the op has no derivative at these arguments (relu and abs at 0), for gradcheck.
+    - ``masks``: for each parent, whether the backward pass gives it 0 at these arguments whatever the
+      gradient from above, where PyTorch's backward formula is a ``where``: 0, not 0 * inf = nan.
+    - ``torch``: the name of the PyTorch function with the same value, ``torch.<name>(*args)``.
     """
 
     name: str
     value: Callable[..., float]
     derivatives: Callable[..., tuple[Any, ...]]
     group: Callable[[Sequence[Any]], tuple[Any, ...]] | None = None
+    method: str | None = None
+    constant: Callable[[float], Op] | None = None
+    domain: tuple[Domain, ...] = ()
+    kink: Callable[..., bool] | None = None
+    masks: Callable[..., tuple[bool, ...]] | None = None
+    torch: str | None = None
 
     def args(self, parents: Sequence[Any]) -> Sequence[Any]:
         """The rules' arguments, from the parents (or their data) in a row."""
@@ -55,6 +83,11 @@ def to_float(x: SupportsFloat) -> float:
         return float(x)
     except OverflowError:
         return math.inf if x > 0 else -math.inf  # type: ignore[operator]
+    except ValueError:  # Decimal("sNaN"): a bad value, as a TypeError like every other
+        raise TypeError(
+            f"Value() takes a real number, got {x!r:.60}, a signaling NaN, which has no float value: "
+            f"use Decimal('NaN') or math.nan for a quiet nan"
+        ) from None
 
 
 # IEEE kernels: the float value of each function that Python's math module would raise on.
@@ -150,45 +183,131 @@ def _sign(x: Any) -> float:
     return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
 
 
-# The table. d/dx of each op is the tuple on the right; `out` is the op's own output.
+# Where the property tests draw arguments: central differences are accurate there.
 
-ADD = Op("+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0))
-SUB = Op("-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0))
-MUL = Op("*", mul, lambda out, x, y: (y, x))
-DIV = Op("/", divide, lambda out, x, y: (_div(1.0, y), -_div(out, y)))
-NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,))
-# PyTorch's values where the formulas give 0 * inf or 0 * nan: d/dx x^0 = 0 at x = 0 or nan, and
-# d/dy 0^y = 0 for y >= 0. Elsewhere the formula, so that second derivatives stay right.
-POW = Op(
-    "**",
-    power,
-    lambda out, x, y: (
-        0.0 if real(y) == 0 and not abs(real(x)) > 0 else y * _pow(x, y - 1),  # x is 0 or nan
-        0.0 if real(x) == 0 and real(y) >= 0 else out * _log(x),
-    ),
-)
-EXP = Op("exp", exponential, lambda out, x: (out,))
-LOG = Op("log", logarithm, lambda out, x: (_div(1.0, x),))
-SQRT = Op("sqrt", square_root, lambda out, x: (_div(0.5, out),))
-TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,))
-SIGMOID = Op("sigmoid", logistic, lambda out, x: (out * (1 - out),))
-RELU = Op("relu", lambda x: 0.0 if x < 0 else x, lambda out, x: (0.0,) if real(x) <= 0 else (1.0,))
-ABS = Op("abs", abs, lambda out, x: (_sign(x),))
-SIN = Op("sin", sine, lambda out, x: (_cos(x),))
-COS = Op("cos", cosine, lambda out, x: (-_sin(x),))
-SUM = Op("sum", sum, lambda out, xs: (1.0,) * len(xs), group=lambda xs: (xs,))
-# dot(ws, xs) has parents ws + xs: each weight's derivative is its input, and the other way round.
-DOT = Op(
-    "dot",
-    lambda ws, xs: sum(map(mul, ws, xs)),
-    lambda out, ws, xs: (*xs, *ws),
-    group=lambda wx: (wx[: len(wx) // 2], wx[len(wx) // 2 :]),
-)
+LIMIT = 100.0  # no argument, and no intermediate value of a random expression, is larger
+MARGIN = 0.1  # how far arguments stay from a singularity or a kink
+ANY: Domain = ((-LIMIT, LIMIT),)
+POSITIVE: Domain = ((MARGIN, LIMIT),)
+NONZERO: Domain = ((-LIMIT, -MARGIN), (MARGIN, LIMIT))
+
+
+# The rules that do not fit on a line.
+
+
+def power_derivatives(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    """d/dx x^y = y x^(y-1) and d/dy x^y = x^y ln x.
+
+    Where these give 0 * inf or 0 * nan, PyTorch's values: d/dx x^0 = 0 at x = 0 or nan, and
+    d/dy 0^y = 0 for y >= 0. Elsewhere the formulas, so that second derivatives stay right.
+    """
+    dx = 0.0 if real(y) == 0 and not abs(real(x)) > 0 else y * _pow(x, y - 1)
+    dy = 0.0 if real(x) == 0 and real(y) >= 0 else out * _log(x)
+    return dx, dy
+
+
+def dot_value(ws: Sequence[float], xs: Sequence[float]) -> float:
+    """sum_i w_i x_i."""
+    total: float = sum(map(mul, ws, xs))
+    return total
+
+
+def dot_derivatives(out: Any, ws: Sequence[Any], xs: Sequence[Any]) -> tuple[Any, ...]:
+    """d/dw_i sum_j w_j x_j = x_i and d/dx_i sum_j w_j x_j = w_i: each weight's derivative is its
+    input, and each input's its weight."""
+    return (*xs, *ws)
+
+
+def halves(wx: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any]]:
+    """dot's parents, ws + xs, as its two arguments ws and xs."""
+    return wx[: len(wx) // 2], wx[len(wx) // 2 :]
+
+
+def _power_domain(c: float) -> Domain:
+    """Where x^c is smooth: anywhere for c = 0, 1, 2, ...; off 0 for c < 0; above 0 for a fraction."""
+    return POSITIVE if c % 1 else NONZERO if c < 0 else ANY
 
 
 @lru_cache(maxsize=128)
 def power_of(c: float) -> Op:
-    """x ** c for a constant c, drawn as micrograd does (``**2``): d/dx x^c = c x^(c-1)."""
+    """x ** c for a constant c, drawn as micrograd does (``**2``): d/dx x^c = c x^(c-1).
+
+    x ** 0 is 1 everywhere, so its derivative is 0 whatever comes from above, as in PyTorch.
+    """
     if c == 0:
-        return Op("**0", lambda x: 1.0, lambda out, x: (0.0,))
-    return Op(f"**{c:g}", lambda x: power(x, c), lambda out, x: (c * _pow(x, c - 1),))
+        return Op("**0", lambda x: 1.0, lambda out, x: (0.0,), domain=(ANY,), masks=lambda x: (True,))
+    return Op(
+        f"**{c:g}", lambda x: power(x, c), lambda out, x: (c * _pow(x, c - 1),), domain=(_power_domain(c),)
+    )
+
+
+# The table. d/dx of each op is the tuple after `out, x` (out is the op's own output).
+
+ADD = Op(
+    "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), method="__add__", domain=(ANY, ANY), torch="add"
+)
+SUB = Op(
+    "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), method="__sub__", domain=(ANY, ANY), torch="sub"
+)
+MUL = Op("*", mul, lambda out, x, y: (y, x), method="__mul__", domain=(ANY, ANY), torch="mul")
+DIV = Op(
+    "/",
+    divide,
+    lambda out, x, y: (_div(1.0, y), -_div(out, y)),
+    method="__truediv__",
+    domain=(ANY, NONZERO),
+    torch="div",
+)
+POW = Op(
+    "**",
+    power,
+    power_derivatives,
+    method="__pow__",
+    constant=power_of,
+    domain=(POSITIVE, ((-3.0, 3.0),)),
+    masks=lambda x, y: (y == 0, False),  # PyTorch: where(y == 0, 0, grad * y x^(y-1)); d/dy multiplies
+    torch="pow",
+)
+NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), method="__neg__", domain=(ANY,), torch="neg")
+EXP = Op(
+    "exp",
+    exponential,
+    lambda out, x: (out,),
+    method="exp",
+    domain=(((-LIMIT, math.log(LIMIT)),),),
+    torch="exp",
+)
+LOG = Op("log", logarithm, lambda out, x: (_div(1.0, x),), method="log", domain=(POSITIVE,), torch="log")
+SQRT = Op(
+    "sqrt", square_root, lambda out, x: (_div(0.5, out),), method="sqrt", domain=(POSITIVE,), torch="sqrt"
+)
+TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,), method="tanh", domain=(ANY,), torch="tanh")
+SIGMOID = Op(
+    "sigmoid", logistic, lambda out, x: (out * (1 - out),), method="sigmoid", domain=(ANY,), torch="sigmoid"
+)
+RELU = Op(
+    "relu",
+    lambda x: 0.0 if x < 0 else x,
+    lambda out, x: (0.0,) if real(x) <= 0 else (1.0,),
+    method="relu",
+    domain=(NONZERO,),
+    kink=lambda x: x == 0,
+    masks=lambda x: (x <= 0,),  # PyTorch: where(out <= 0, 0, grad)
+    torch="relu",
+)
+ABS = Op(
+    "abs",
+    abs,
+    lambda out, x: (_sign(x),),
+    method="abs",
+    domain=(NONZERO,),
+    kink=lambda x: x == 0,
+    torch="abs",
+)
+SIN = Op("sin", sine, lambda out, x: (_cos(x),), method="sin", domain=(ANY,), torch="sin")
+COS = Op("cos", cosine, lambda out, x: (-_sin(x),), method="cos", domain=(ANY,), torch="cos")
+SUM = Op("sum", sum, lambda out, xs: (1.0,) * len(xs), group=lambda xs: (xs,), domain=(ANY,), torch="sum")
+DOT = Op("dot", dot_value, dot_derivatives, group=halves, domain=(ANY,), torch="dot")
+
+TABLE: list[Op] = [ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SIN, COS, SUM, DOT]
+"""Every op of the engine; ``autograd.engine.define`` adds one (``x ** c`` is ``power_of(c)``)."""

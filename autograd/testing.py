@@ -9,7 +9,6 @@ expression such as ``lambda x0, x1: tanh(x0 * x1) + log(1 + x0**2)``.
 
 from __future__ import annotations
 
-import math
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -26,13 +25,18 @@ except ImportError as error:
 
 from . import ops
 from .check import ATOL, EPS, RTOL, gradcheck, gradgradcheck
-from .engine import Value, dot
-from .engine import sum as value_sum
+from .engine import Value, apply
 from .modes import no_grad
+from .ops import ANY, LIMIT, MARGIN, NONZERO, POSITIVE, Interval, Op
 
 __all__ = [
+    "ANY",
     "DOMAINS",
+    "LIMIT",
+    "MARGIN",
+    "NONZERO",
     "OPS",
+    "POSITIVE",
     "Expression",
     "Step",
     "assert_gradients_close",
@@ -42,76 +46,70 @@ __all__ = [
     "values",
 ]
 
-LIMIT = 100.0  # no argument of an op, and no intermediate value of an expression, is larger
-MARGIN = 0.1  # how far arguments stay from a singularity or a kink
-
-Interval = tuple[float, float]
-ANY: tuple[Interval, ...] = ((-LIMIT, LIMIT),)
-POSITIVE: tuple[Interval, ...] = ((MARGIN, LIMIT),)
-NONZERO: tuple[Interval, ...] = ((-LIMIT, -MARGIN), (MARGIN, LIMIT))
-
 CONSTANTS = (1.0, 2.0, 0.5, -1.0, 3.0)  # numbers that may stand in for one operand of + - * / **
 EXPONENTS = (2.0, 3.0, 0.5, -1.0, 0.0)  # x ** c for each, the ops "**2", "**3", "**0.5", ...
-_FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}  # of each binary operator, as in Python
-_WALRUS, _NEG, _POWER, _ATOM = 0, 3, 4, 5
+_PRECEDENCE = {"__add__": 1, "__sub__": 1, "__mul__": 2, "__truediv__": 2, "__pow__": 4}  # Python's
+_WALRUS, _NEG, _ATOM = 0, 3, 5
 
 
-def _power_domain(c: float) -> tuple[Interval, ...]:
-    """Where x ** c is smooth: anywhere for c = 0, 1, 2, ...; off 0 for c < 0; above 0 for a fraction."""
-    return POSITIVE if c % 1 else NONZERO if c < 0 else ANY
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """How the strategies build and write an op: ``op`` (the op of the node made), through ``via``'s
+    method, operator or function; ``constant`` is c for ``x ** c``, an op of its own."""
+
+    op: Op
+    via: Op
+    constant: float | None = None
+
+    def build(self, args: Sequence[Value | float]) -> Value:
+        """The node, built as a user writes it: ``x + 1``, ``x.tanh()``, ``x ** 2``; a function-only
+        op (``sum``, ``dot``) is applied from its table entry."""
+        method = self.via.method
+        if self.constant is not None:
+            args = [*args, self.constant]
+        if method in _PRECEDENCE:
+            return getattr(operator, method.strip("_"))(*args)  # type: ignore[no-any-return]
+        if method is not None:
+            return getattr(args[0], method)()  # type: ignore[no-any-return]
+        return apply(self.op, *args)  # type: ignore[arg-type]
+
+    def size(self) -> st.SearchStrategy[int]:
+        """How many arguments: one per domain; for an n-ary op, one to three of each group (dot's
+        weights and inputs come in pairs)."""
+        if self.op.group is None:
+            return st.just(len(self.op.domain))
+        groups = len(self.op.group(range(2)))
+        return st.integers(1, 3).map(lambda n: n * groups)
+
+    def constant_slots(self) -> tuple[int, ...]:
+        """Which arguments a number may stand in for: either operand of a binary operator, only the left
+        one where ``x op c`` is an op of its own (``x ** 2``)."""
+        if self.constant is not None or self.via.method not in _PRECEDENCE:
+            return ()
+        return (0,) if self.via.constant else (0, 1)
+
+    def domains(self, n: int) -> tuple[tuple[Interval, ...], ...]:
+        """The intervals of each of ``n`` arguments."""
+        domain = self.op.domain
+        return domain if len(domain) == n else domain * n
 
 
-# Op name (as Value.op shows it) -> the intervals each argument is drawn from. The n-ary ops have one
-# entry, which holds for every argument.
-DOMAINS: dict[str, tuple[tuple[Interval, ...], ...]] = {
-    "+": (ANY, ANY),
-    "-": (ANY, ANY),
-    "*": (ANY, ANY),
-    "/": (ANY, NONZERO),
-    "**": (POSITIVE, ((-3.0, 3.0),)),
-    "neg": (ANY,),
-    "exp": (((-LIMIT, math.log(LIMIT)),),),
-    "log": (POSITIVE,),
-    "sqrt": (POSITIVE,),
-    "tanh": (ANY,),
-    "sigmoid": (ANY,),
-    "relu": (NONZERO,),
-    "abs": (NONZERO,),
-    "sin": (ANY,),
-    "cos": (ANY,),
-    **{ops.power_of(c).name: (_power_domain(c),) for c in EXPONENTS},
-    "sum": (ANY,),
-    "dot": (ANY,),
-}
+def _forms() -> dict[str, _Form]:
+    """Every op the strategies draw, by the name its nodes show: the ops of the table that have a
+    domain (the n-ary ones last), and ``x ** c`` for each of ``EXPONENTS``. Read at each call, so an op
+    added with ``autograd.engine.define`` is drawn too."""
+    table = [op for op in ops.TABLE if op.domain]
+    fixed = [_Form(op, op) for op in table if op.group is None]
+    constants = [_Form(op.constant(c), op, c) for op in table if op.constant for c in EXPONENTS]
+    grouped = [_Form(op, op) for op in table if op.group is not None]
+    return {form.op.name: form for form in (*fixed, *constants, *grouped)}
+
+
+DOMAINS: dict[str, tuple[tuple[Interval, ...], ...]] = {name: f.op.domain for name, f in _forms().items()}
+"""Op name (as Value.op shows it) -> the intervals each argument is drawn from, as the op table says.
+The n-ary ops have one entry, which holds for every argument."""
 OPS = tuple(DOMAINS)
 """The name of every op the strategies draw, one for each op of the engine: ``"+"``, ..., ``"**2"``."""
-
-_CONSTANT_SLOTS = {"+": (0, 1), "-": (0, 1), "*": (0, 1), "/": (0, 1), "**": (0,)}
-_SIZES = {"sum": st.integers(1, 4), "dot": st.integers(1, 3).map(lambda n: 2 * n)}
-
-
-def _power(c: float) -> Callable[[Value], Value]:
-    return lambda x: x**c
-
-
-def _dot(*wx: Value) -> Value:
-    return dot(wx[: len(wx) // 2], wx[len(wx) // 2 :])
-
-
-_APPLY: dict[str, Callable[..., Value]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "neg": operator.neg,
-    **{name: getattr(Value, name) for name in _FUNCTIONS},
-    **{ops.power_of(c).name: _power(c) for c in EXPONENTS},
-    "sum": lambda *xs: value_sum(xs),
-    "dot": _dot,
-}
-"""How each op is built from Values and constants, through the engine's public operators."""
 
 
 def reals(min_value: float = -10.0, max_value: float = 10.0) -> st.SearchStrategy[float]:
@@ -126,10 +124,10 @@ def values(min_value: float = -10.0, max_value: float = 10.0) -> st.SearchStrate
 
 def op_inputs(op: str) -> st.SearchStrategy[list[float]]:
     """Arguments for ``op`` where it is smooth: ``op_inputs("log")`` draws ``[x]`` with x >= 0.1,
-    ``op_inputs("/")`` draws ``[x, y]`` with |y| >= 0.1, ``op_inputs("sum")`` one to four numbers."""
-    _known([op])
-    return _size(op).flatmap(
-        lambda n: st.tuples(*(_inside(intervals) for intervals in _domains(op, n))).map(list)
+    ``op_inputs("/")`` draws ``[x, y]`` with |y| >= 0.1, ``op_inputs("sum")`` one to three numbers."""
+    (form,) = _known([op])
+    return form.size().flatmap(
+        lambda n: st.tuples(*(_inside(intervals) for intervals in form.domains(n))).map(list)
     )
 
 
@@ -137,29 +135,20 @@ def _inside(intervals: tuple[Interval, ...]) -> st.SearchStrategy[float]:
     return st.one_of(*(reals(low, high) for low, high in intervals))
 
 
-def _size(op: str) -> st.SearchStrategy[int]:
-    return _SIZES.get(op, st.just(len(DOMAINS[op])))
-
-
-def _domains(op: str, n: int) -> tuple[tuple[Interval, ...], ...]:
-    """The intervals of each of ``n`` arguments of ``op``."""
-    domain = DOMAINS[op]
-    return domain if len(domain) == n else domain * n
-
-
-def _smooth(op: str, args: Sequence[float]) -> bool:
+def _smooth(form: _Form, args: Sequence[float]) -> bool:
     return all(
         any(low <= x <= high for low, high in intervals)
-        for x, intervals in zip(args, _domains(op, len(args)))
+        for x, intervals in zip(args, form.domains(len(args)))
     )
 
 
-def _known(ops: Iterable[str]) -> tuple[str, ...]:
-    names = tuple(ops)
-    unknown = [name for name in names if name not in DOMAINS]
+def _known(names: Iterable[str]) -> tuple[_Form, ...]:
+    names = tuple(names)
+    forms = _forms()
+    unknown = [name for name in names if name not in forms]
     if unknown or not names:
-        raise ValueError(f"ops must be names from autograd.testing.OPS {OPS}, got {names}")
-    return names
+        raise ValueError(f"ops must be names from autograd.testing.OPS {tuple(forms)}, got {names}")
+    return tuple(forms[name] for name in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +161,7 @@ class Step:
 
     def apply(self, nodes: Sequence[Value]) -> Value:
         """This step's op of its arguments, with each index looked up in ``nodes``."""
-        return _APPLY[self.op](*(nodes[a] if isinstance(a, int) else a for a in self.args))
+        return _forms()[self.op].build([nodes[a] if isinstance(a, int) else a for a in self.args])
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,34 +210,36 @@ def expressions(
 
 @st.composite
 def _expressions(
-    draw: st.DrawFn, n_inputs: int, max_ops: int, ops: tuple[str, ...]
+    draw: st.DrawFn, n_inputs: int, max_ops: int, forms: tuple[_Form, ...]
 ) -> tuple[Expression, list[float]]:
     xs = draw(st.lists(reals(), min_size=n_inputs, max_size=n_inputs))
     steps: list[Step] = []
+    names = tuple(form.op.name for form in forms)
     with no_grad():
         nodes = [Value(x) for x in xs]
         for _ in range(draw(st.integers(0, max_ops))):
-            op = draw(st.sampled_from(ops))
-            step = Step(op, draw(_arguments(op, len(nodes))))
+            form = forms[names.index(draw(st.sampled_from(names)))]
+            step = Step(form.op.name, draw(_arguments(form, len(nodes))))
             out = step.apply(nodes)
             args = [nodes[a].data if isinstance(a, int) else a for a in step.args]
-            if _smooth(op, args) and abs(out.data) <= LIMIT:
+            if _smooth(form, args) and abs(out.data) <= LIMIT:
                 steps.append(step)
                 nodes.append(out)
     return Expression(n_inputs, tuple(steps)), xs
 
 
 @st.composite
-def _arguments(draw: st.DrawFn, op: str, n_nodes: int) -> tuple[int | float, ...]:
-    """Arguments for ``op``: first a node that shrinks towards the newest (so the graph stays one
+def _arguments(draw: st.DrawFn, form: _Form, n_nodes: int) -> tuple[int | float, ...]:
+    """Arguments for an op: first a node that shrinks towards the newest (so the graph stays one
     chain), then any nodes, which shrink towards x0; perhaps a constant in place of one of them."""
-    size = draw(_size(op))
-    constant = draw(st.none() | st.sampled_from(CONSTANTS)) if op in _CONSTANT_SLOTS else None
+    size = draw(form.size())
+    slots = form.constant_slots()
+    constant = draw(st.none() | st.sampled_from(CONSTANTS)) if slots else None
     newest = n_nodes - 1 - draw(st.integers(0, n_nodes - 1))
     others = [draw(st.integers(0, n_nodes - 1)) for _ in range(size - 1 - (constant is not None))]
     args: list[int | float] = [newest, *others]
     if constant is not None:
-        args.insert(draw(st.sampled_from(_CONSTANT_SLOTS[op])), constant)
+        args.insert(draw(st.sampled_from(slots)), constant)
     return tuple(args)
 
 
@@ -289,24 +280,25 @@ class _Source:
         return self._step(self.steps[arg - self.n_inputs])
 
     def _step(self, step: Step) -> tuple[str, int]:
+        form = _forms()[step.op]
+        method, op = form.via.method, form.op
         args = [self.render(a) for a in step.args]
         texts = [text for text, _ in args]
-        if step.op in _PRECEDENCE:
-            p = _PRECEDENCE[step.op]
-            power = step.op == "**"
+        if method in _PRECEDENCE:
+            p = _PRECEDENCE[method]
+            power = method == "__pow__"
             # ** groups from the right, the others from the left: a - (b - c), (a ** b) ** c.
-            left, right = _wrap(args[0], p + power), _wrap(args[1], p + (not power))
-            return (f"{left}**{right}" if power else f"{left} {step.op} {right}"), p
-        if step.op == "neg":
+            left = _wrap(args[0], p + power)
+            right = f"{form.constant:g}" if form.constant is not None else _wrap(args[1], p + (not power))
+            return (f"{left}**{right}" if power else f"{left} {form.via.name} {right}"), p
+        if method == "__neg__":
             return f"-{_wrap(args[0], _NEG)}", _NEG
-        if step.op.startswith("**"):
-            return f"{_wrap(args[0], _ATOM)}{step.op}", _POWER
-        if step.op == "sum":
-            return f"sum([{', '.join(texts)}])", _ATOM
-        if step.op == "dot":
-            half = len(texts) // 2
-            return f"dot([{', '.join(texts[:half])}], [{', '.join(texts[half:])}])", _ATOM
-        return f"{step.op}({texts[0]})", _ATOM
+        if method is not None:
+            return f"{method}({texts[0]})", _ATOM
+        if op.group is None:
+            return f"{op.name}({', '.join(texts)})", _ATOM
+        groups = (f"[{', '.join(group)}]" for group in op.args(texts))
+        return f"{op.name}({', '.join(groups)})", _ATOM
 
 
 def _wrap(rendered: tuple[str, int], needed: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import gc
 import math
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -18,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, detect_anomaly, enable_grad, grad, no_grad
+from autograd import Value, detect_anomaly, enable_grad, grad, no_grad, ops
 
 T = TypeVar("T")
 
@@ -51,6 +53,30 @@ def test_a_node_records_its_parents_in_order_and_its_local_derivatives() -> None
     assert z.op == "*" and x.op == "" and x.parents == ()
     assert (x**2).op == "**2" and x.tanh().op == "tanh"
     assert x.label == "x" and repr(x) == "Value(data=3.0, grad=0.0, label='x')"
+
+
+def test_every_method_and_operator_comes_from_the_op_table() -> None:
+    """Each entry's method or operator applies its op, numbers on either side of a binary operator; the
+    declarations written for type checkers (which cannot see methods made at import) list the same."""
+    x, y = Value(0.5), Value(2.0)
+    expected = {"__abs__"}  # abs(v), beside v.abs()
+    for op in ops.TABLE:
+        if op.method is None:
+            continue
+        method = getattr(Value, op.method)
+        if len(op.domain) == 2:
+            reflected = getattr(Value, f"__r{op.method[2:]}")
+            assert method(x, y).op == op.name and method(x, y).parents == (x, y)
+            assert reflected(x, 3.0).op == op.name and reflected(x, 3.0).parents[1] is x
+            expected |= {op.method, reflected.__name__}
+        else:
+            assert method(x).op == op.name and method(x).parents == (x,)
+            expected.add(op.method)
+    assert abs(x).op == "abs"
+    engine = ast.parse(Path(autograd.engine.__file__).read_text(encoding="utf-8"))
+    value = next(n for n in engine.body if isinstance(n, ast.ClassDef) and n.name == "Value")
+    stubs = next(n for n in value.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    assert {f.name for f in stubs.body if isinstance(f, ast.FunctionDef)} == expected
 
 
 def test_numbers_on_either_side_become_leaves() -> None:
