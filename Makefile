@@ -31,6 +31,7 @@ fuzz: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench $(VENV)/.installed-demo
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_nn.py
+	$(BIN)/python benchmarks/bench_compile.py
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks

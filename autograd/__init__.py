@@ -10,13 +10,16 @@ package and is imported on first use, so the engine itself needs only the standa
 from typing import Any
 
 from .check import gradcheck, gradgradcheck
+from .compile import CompiledGraph, compile
 from .engine import Value, dot, grad, sum
 from .functional import hessian, hvp, jacobian, jvp, vjp
 from .modes import detect_anomaly, enable_grad, no_grad
 
 __all__ = [
+    "CompiledGraph",
     "Value",
     "backward_steps",
+    "compile",
     "detect_anomaly",
     "dot",
     "draw_dot",

@@ -28,6 +28,31 @@ Domain = tuple[Interval, ...]  # a union of closed intervals
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """An op as Python source, for ``autograd.compile``: its rules again, as functions of names.
+
+    Each function takes the same arguments as the rule beside it in the op's entry, but as strings of
+    Python (a variable's name, or a number's literal), and returns the expression that computes the
+    rule on them, with the same float operations, so that the compiled graph computes what the
+    interpreted one does, bit for bit::
+
+        value(x, y)             -> "x * y"
+        derivatives(out, x, y)  -> ("y", "x")           each where its mask (if any) is false
+        masks(x, y)             -> (None, None)         per parent: an expression, True where masked
+        finite(out, x, y)       -> "isfinite(out)"      optional: True only if every derivative is
+
+    The expressions may use the kernels of this module by name (``divide``, ``power``, ...), ``sum``,
+    ``isfinite``, ``tanh``, ``inf`` and ``nan``. ``finite`` lets the compiled backward pass skip a node
+    whose gradient is 0 with one test, as the interpreted one does when every derivative is finite.
+    """
+
+    value: Callable[..., str]
+    derivatives: Callable[..., tuple[str, ...]]
+    masks: Callable[..., tuple[str | None, ...]] | None = None
+    finite: Callable[..., str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Op:
     """A primitive f(x_1, ..., x_n) of a node's parents x_1, ..., x_n, and what to know about it.
 
@@ -54,6 +79,8 @@ class Op:
     - ``masks``: for each parent, whether the backward pass gives it 0 at these arguments whatever the
       gradient from above, where PyTorch's backward formula is a ``where``: 0, not 0 * inf = nan.
     - ``torch``: the name of the PyTorch function with the same value, ``torch.<name>(*args)``.
+    - ``source``: the op as Python source, for ``autograd.compile`` (see ``Source``); an op without
+      one compiles to calls of its ``value`` and ``derivatives``.
     """
 
     name: str
@@ -66,6 +93,7 @@ class Op:
     kink: Callable[..., bool] | None = None
     masks: Callable[..., tuple[bool, ...]] | None = None
     torch: str | None = None
+    source: Source | None = None
 
     def args(self, parents: Sequence[Any]) -> Sequence[Any]:
         """The rules' arguments, from the parents (or their data) in a row."""
@@ -235,21 +263,52 @@ def power_of(c: float) -> Op:
     x ** 0 is 1 everywhere, so its derivative is 0 whatever comes from above, as in PyTorch.
     """
     if c == 0:
-        return Op("**0", lambda x: 1.0, lambda out, x: (0.0,), domain=(ANY,), masks=lambda x: (True,))
+        return Op(
+            "**0",
+            lambda x: 1.0,
+            lambda out, x: (0.0,),
+            domain=(ANY,),
+            masks=lambda x: (True,),
+            source=Source(lambda x: "1.0", lambda out, x: ("0.0",), masks=lambda x: ("True",)),
+        )
     return Op(
-        f"**{c:g}", lambda x: power(x, c), lambda out, x: (c * _pow(x, c - 1),), domain=(_power_domain(c),)
+        f"**{c:g}",
+        lambda x: power(x, c),
+        lambda out, x: (c * _pow(x, c - 1),),
+        domain=(_power_domain(c),),
+        source=Source(lambda x: f"power({x}, {c!r})", lambda out, x: (f"{c!r} * power({x}, {c - 1!r})",)),
     )
 
 
 # The table. d/dx of each op is the tuple after `out, x` (out is the op's own output).
 
 ADD = Op(
-    "+", lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), method="__add__", domain=(ANY, ANY), torch="add"
+    "+",
+    lambda x, y: x + y,
+    lambda out, x, y: (1.0, 1.0),
+    method="__add__",
+    domain=(ANY, ANY),
+    torch="add",
+    source=Source(lambda x, y: f"{x} + {y}", lambda out, x, y: ("1.0", "1.0")),
 )
 SUB = Op(
-    "-", lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), method="__sub__", domain=(ANY, ANY), torch="sub"
+    "-",
+    lambda x, y: x - y,
+    lambda out, x, y: (1.0, -1.0),
+    method="__sub__",
+    domain=(ANY, ANY),
+    torch="sub",
+    source=Source(lambda x, y: f"{x} - {y}", lambda out, x, y: ("1.0", "-1.0")),
 )
-MUL = Op("*", mul, lambda out, x, y: (y, x), method="__mul__", domain=(ANY, ANY), torch="mul")
+MUL = Op(
+    "*",
+    mul,
+    lambda out, x, y: (y, x),
+    method="__mul__",
+    domain=(ANY, ANY),
+    torch="mul",
+    source=Source(lambda x, y: f"{x} * {y}", lambda out, x, y: (y, x)),
+)
 DIV = Op(
     "/",
     divide,
@@ -257,6 +316,9 @@ DIV = Op(
     method="__truediv__",
     domain=(ANY, NONZERO),
     torch="div",
+    source=Source(
+        lambda x, y: f"divide({x}, {y})", lambda out, x, y: (f"divide(1.0, {y})", f"-divide({out}, {y})")
+    ),
 )
 POW = Op(
     "**",
@@ -267,8 +329,24 @@ POW = Op(
     domain=(POSITIVE, ((-3.0, 3.0),)),
     masks=lambda x, y: (y == 0, False),  # PyTorch: where(y == 0, 0, grad * y x^(y-1)); d/dy multiplies
     torch="pow",
+    source=Source(
+        lambda x, y: f"power({x}, {y})",
+        lambda out, x, y: (
+            f"{y} * power({x}, {y} - 1)",
+            f"0.0 if {x} == 0 and {y} >= 0 else {out} * logarithm({x})",
+        ),
+        masks=lambda x, y: (f"{y} == 0", None),
+    ),
 )
-NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,), method="__neg__", domain=(ANY,), torch="neg")
+NEG = Op(
+    "neg",
+    lambda x: -x,
+    lambda out, x: (-1.0,),
+    method="__neg__",
+    domain=(ANY,),
+    torch="neg",
+    source=Source(lambda x: f"-{x}", lambda out, x: ("-1.0",)),
+)
 EXP = Op(
     "exp",
     exponential,
@@ -276,14 +354,43 @@ EXP = Op(
     method="exp",
     domain=(((-LIMIT, math.log(LIMIT)),),),
     torch="exp",
+    source=Source(lambda x: f"exponential({x})", lambda out, x: (out,)),
 )
-LOG = Op("log", logarithm, lambda out, x: (_div(1.0, x),), method="log", domain=(POSITIVE,), torch="log")
+LOG = Op(
+    "log",
+    logarithm,
+    lambda out, x: (_div(1.0, x),),
+    method="log",
+    domain=(POSITIVE,),
+    torch="log",
+    source=Source(lambda x: f"logarithm({x})", lambda out, x: (f"divide(1.0, {x})",)),
+)
 SQRT = Op(
-    "sqrt", square_root, lambda out, x: (_div(0.5, out),), method="sqrt", domain=(POSITIVE,), torch="sqrt"
+    "sqrt",
+    square_root,
+    lambda out, x: (_div(0.5, out),),
+    method="sqrt",
+    domain=(POSITIVE,),
+    torch="sqrt",
+    source=Source(lambda x: f"square_root({x})", lambda out, x: (f"divide(0.5, {out})",)),
 )
-TANH = Op("tanh", math.tanh, lambda out, x: (1 - out * out,), method="tanh", domain=(ANY,), torch="tanh")
+TANH = Op(
+    "tanh",
+    math.tanh,
+    lambda out, x: (1 - out * out,),
+    method="tanh",
+    domain=(ANY,),
+    torch="tanh",
+    source=Source(lambda x: f"tanh({x})", lambda out, x: (f"1 - {out} * {out}",)),
+)
 SIGMOID = Op(
-    "sigmoid", logistic, lambda out, x: (out * (1 - out),), method="sigmoid", domain=(ANY,), torch="sigmoid"
+    "sigmoid",
+    logistic,
+    lambda out, x: (out * (1 - out),),
+    method="sigmoid",
+    domain=(ANY,),
+    torch="sigmoid",
+    source=Source(lambda x: f"logistic({x})", lambda out, x: (f"{out} * (1 - {out})",)),
 )
 RELU = Op(
     "relu",
@@ -294,6 +401,9 @@ RELU = Op(
     kink=lambda x: x == 0,
     masks=lambda x: (x <= 0,),  # PyTorch: where(out <= 0, 0, grad)
     torch="relu",
+    source=Source(
+        lambda x: f"0.0 if {x} < 0 else {x}", lambda out, x: ("1.0",), masks=lambda x: (f"{x} <= 0",)
+    ),
 )
 ABS = Op(
     "abs",
@@ -303,11 +413,50 @@ ABS = Op(
     domain=(NONZERO,),
     kink=lambda x: x == 0,
     torch="abs",
+    source=Source(lambda x: f"abs({x})", lambda out, x: (f"1.0 if {x} > 0 else -1.0 if {x} < 0 else 0.0",)),
 )
-SIN = Op("sin", sine, lambda out, x: (_cos(x),), method="sin", domain=(ANY,), torch="sin")
-COS = Op("cos", cosine, lambda out, x: (-_sin(x),), method="cos", domain=(ANY,), torch="cos")
-SUM = Op("sum", sum, lambda out, xs: (1.0,) * len(xs), group=lambda xs: (xs,), domain=(ANY,), torch="sum")
-DOT = Op("dot", dot_value, dot_derivatives, group=halves, domain=(ANY,), torch="dot")
+SIN = Op(
+    "sin",
+    sine,
+    lambda out, x: (_cos(x),),
+    method="sin",
+    domain=(ANY,),
+    torch="sin",
+    source=Source(lambda x: f"sine({x})", lambda out, x: (f"cosine({x})",)),
+)
+COS = Op(
+    "cos",
+    cosine,
+    lambda out, x: (-_sin(x),),
+    method="cos",
+    domain=(ANY,),
+    torch="cos",
+    source=Source(lambda x: f"cosine({x})", lambda out, x: (f"-sine({x})",)),
+)
+SUM = Op(
+    "sum",
+    sum,
+    lambda out, xs: (1.0,) * len(xs),
+    group=lambda xs: (xs,),
+    domain=(ANY,),
+    torch="sum",
+    source=Source(lambda xs: f"sum(({', '.join(xs)},))", lambda out, xs: ("1.0",) * len(xs)),
+)
+DOT = Op(
+    "dot",
+    dot_value,
+    dot_derivatives,
+    group=halves,
+    domain=(ANY,),
+    torch="dot",
+    # sum(map(mul, ws, xs)) adds the same products in the same order; if the sum is finite, so is
+    # every weight and input, which are the derivatives.
+    source=Source(
+        lambda ws, xs: f"sum(({', '.join(f'{w} * {x}' for w, x in zip(ws, xs))},))",
+        dot_derivatives,
+        finite=lambda out, ws, xs: f"isfinite({out})",
+    ),
+)
 
 TABLE: list[Op] = [ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SIN, COS, SUM, DOT]
 """Every op of the engine; ``autograd.engine.define`` adds one (``x ** c`` is ``power_of(c)``)."""

@@ -50,20 +50,31 @@ def loss_and_accuracy(model: MLP, X: list[list[float]], labels: list[int]) -> tu
     return loss, right / len(labels)
 
 
-def train(model: MLP, X: list[list[float]], labels: list[int], steps: int) -> list[tuple[float, float]]:
+def train(
+    model: MLP, X: list[list[float]], labels: list[int], steps: int, compiled: bool = False
+) -> list[tuple[float, float]]:
     """micrograd's training loop: ``steps`` full-batch steps of SGD with the learning rate falling
-    linearly from 1.0 to 0.1. Returns the loss and the accuracy before each step."""
+    linearly from 1.0 to 0.1. Returns the loss and the accuracy before each step.
+
+    ``compiled``: record the graph once and replay it (``autograd.compile``), for the same losses."""
     optimizer = SGD(model.parameters(), lr=1.0)
+    step = autograd.compile(loss_and_accuracy(model, X, labels)[0], model.parameters()) if compiled else None
     history = []
     bar = tqdm(range(steps), desc="training", unit="step", file=sys.stderr, disable=None)
     for k in bar:
-        loss, accuracy = loss_and_accuracy(model, X, labels)
         optimizer.zero_grad()
-        loss.backward()
+        if step is None:
+            loss, accuracy = loss_and_accuracy(model, X, labels)
+            loss.backward()
+            value = loss.data
+        else:  # the scores for the accuracy from a forward pass that records nothing
+            with no_grad():
+                accuracy = loss_and_accuracy(model, X, labels)[1]
+            value = step()
         optimizer.lr = 1.0 - 0.9 * k / steps
         optimizer.step()
-        history.append((loss.data, accuracy))
-        bar.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+        history.append((value, accuracy))
+        bar.set_postfix(loss=f"{value:.4f}", accuracy=f"{accuracy:.0%}")
     return history
 
 
@@ -151,13 +162,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--out", type=output_folder, default="demo-output", help="output folder (default demo-output)"
     )
+    parser.add_argument(
+        "--compile", action="store_true", help="train through the graph compiled once (autograd.compile)"
+    )
     args = parser.parse_args(argv)
 
     X, y = data = DATASETS[args.dataset](n_samples=100, noise=0.1, seed=args.seed)
     labels = [2 * label - 1 for label in y]
     model = MLP(2, [*args.hidden, 1], seed=args.seed)
     start = time.perf_counter()
-    history = train(model, X, labels, args.steps)
+    history = train(model, X, labels, args.steps, compiled=args.compile)
     seconds = time.perf_counter() - start
     with no_grad():
         loss, accuracy = loss_and_accuracy(model, X, labels)
