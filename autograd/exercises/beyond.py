@@ -70,7 +70,13 @@ def dual(answer: Any, case: tuple[float, float]) -> Mismatch | None:
             result = f(*map(answer, case, seeds))
             if not (close(result.data, out.data) and close(result.tangent, out.tangent)):
                 return Mismatch(
-                    Note("beyond.dual", source=source, data=shown(out.data), name=name, tangent=shown(out.tangent)),
+                    Note(
+                        "beyond.dual",
+                        source=source,
+                        data=shown(out.data),
+                        name=name,
+                        tangent=shown(out.tangent),
+                    ),
                     Note("beyond.dual_obtained", data=repr(result.data), tangent=repr(result.tangent)),
                 )
     return None
@@ -183,7 +189,9 @@ def relu_gradient_factor(answer: Callable[..., Any], case: tuple[int, float, int
     return (
         None
         if close(obtained, expected, rel=1e-7)
-        else Mismatch(Note("beyond.factor", factor=shown(expected)), Note("beyond.factor", factor=repr(obtained)))
+        else Mismatch(
+            Note("beyond.factor", factor=shown(expected)), Note("beyond.factor", factor=repr(obtained))
+        )
     )
 
 
