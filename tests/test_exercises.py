@@ -131,14 +131,19 @@ def _normalize_by_data(x: Any, y: Any) -> Any:
 class _DualWithoutProductRule(beyond.Dual):  # type: ignore[misc,name-defined]
     def __mul__(self, other: Any) -> Any:
         other = beyond.Dual.lift(other)
-        return type(self)(self.value * other.value, self.derivative * other.value)
+        return type(self)(self.data * other.data, self.tangent * other.data)
 
     __rmul__ = __mul__
 
 
 class _DualWithoutChainFactor(beyond.Dual):  # type: ignore[misc,name-defined]
     def sin(self) -> Any:
-        return type(self)(math.sin(self.value), math.cos(self.value))
+        return type(self)(math.sin(self.data), math.cos(self.data))
+
+
+class _DualWithoutReflection(beyond.Dual):  # type: ignore[misc,name-defined]
+    __radd__ = None  # type: ignore[assignment]
+    __rmul__ = None  # type: ignore[assignment]
 
 
 def _gradient_times_v(f: Any, point: list[float], v: list[float]) -> list[float]:
@@ -288,6 +293,7 @@ WRONG: dict[str, list[tuple[str, Any, str]]] = {
     "dual": [
         ("the product rule's second term lost", _DualWithoutProductRule, "d/dy = 1.0"),
         ("sin without the chain factor", _DualWithoutChainFactor, "sin"),
+        ("a number on the left not handled (no __radd__, __rmul__)", _DualWithoutReflection, "TypeError"),
     ],
     "hvp": [
         ("the gradient times v, entry by entry", _gradient_times_v, "Hv ="),
@@ -415,6 +421,9 @@ IN_CHINESE = {
     "theta after step": "步之后的 theta",
     "batch sizes = [1, ": "各批的大小 = [1, ",
     "second derivatives": "二阶导数",
+    "new point": "新的点",
+    "factor": "倍数",
+    "dW: an array of shape": "dW: 形状为",
 }
 
 
