@@ -22,7 +22,9 @@ from ..testing import reals
 from .core import Mismatch, Note, close, exercise, shown
 from .text import add_texts
 
-add_texts({"en": {"beyond.matrix": "an array of shape {shape}"}})
+add_texts(
+    {"en": {"beyond.matrix": "an array of shape {shape}"}, "zh": {"beyond.matrix": "形状为 {shape} 的数组"}}
+)
 
 
 def _list(xs: Sequence[float]) -> str:
@@ -34,6 +36,7 @@ DUAL_EXPRESSIONS: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("x * y + sin(x)", lambda x, y: x * y + x.sin()),
     ("2 * sin(x * x + 3 * y) + y", lambda x, y: 2 * (x * x + 3 * y).sin() + y),
     ("1 + x * sin(y * y)", lambda x, y: 1 + x * (y * y).sin()),
+    ("sin(x + 1) * y * 3", lambda x, y: (x + 1).sin() * y * 3),
 ]
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
@@ -87,9 +87,19 @@ def _grads_of_c(a: float, b: float, k: float, f: float) -> tuple[float, ...]:
     return tuple(leaf.grad for leaf in leaves)
 
 
+def _items(obtained: object) -> tuple[object, ...]:
+    """Any sequence of numbers (a tuple, a list, a NumPy array) as a tuple; anything else, one item."""
+    if isinstance(obtained, str):
+        return (obtained,)
+    try:
+        return tuple(cast(Iterable[object], obtained))
+    except TypeError:
+        return (obtained,)
+
+
 def _compare(names: Sequence[str], obtained: object, expected: Sequence[float]) -> Mismatch | None:
     """A tuple of numbers against the engine's, each named, as ``dC/da = 6.0, ...``."""
-    values = tuple(obtained) if isinstance(obtained, (tuple, list)) else (obtained,)
+    values = _items(obtained)
     if len(values) == len(expected) and all(map(close, values, expected)):
         return None
     if len(values) != len(expected):
