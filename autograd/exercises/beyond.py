@@ -55,6 +55,7 @@ DUAL_EXPRESSIONS: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("x * y + sin(x)", lambda x, y: x * y + x.sin()),
     ("2 * sin(x * x + 3 * y) + y", lambda x, y: 2 * (x * x + 3 * y).sin() + y),
     ("1 + x * sin(y * y)", lambda x, y: 1 + x * (y * y).sin()),
+    ("sin(x + 1) * y * 3", lambda x, y: (x + 1).sin() * y * 3),
 ]
 
 
