@@ -107,8 +107,10 @@ def text(s: str) -> str:
 
 def number(x: float, precision: int = 4) -> str:
     """``x`` to ``precision`` significant digits, trailing zeros kept (``2.000``, ``0.7071``), with an
-    exponent where the digits would not reach the point or would start far after it (``1.235e+08``)."""
-    shown = f"{x:#.{precision}g}"
+    exponent where the digits would not reach the point or would start far after it (``1.235e+08``).
+    Zero is ``0.000`` whatever its sign: ``-0.0`` and ``0.0`` differ only in the order of the additions
+    that made them (a leaf's ``.grad`` starts at ``0.0``), which a picture has no reason to show."""
+    shown = f"{x + 0.0:#.{precision}g}"  # -0.0 + 0.0 is 0.0
     return shown[:-1] if shown.endswith(".") else shown  # '#' leaves a bare point: '1235.'
 
 

@@ -256,11 +256,14 @@ def define(op: Op) -> Op:
     return op
 
 
+# autograd.forward.Dual, set by that module when it is imported (it builds on this one, so this one
+# cannot import it): until then there is no Dual to look for, and the check costs nothing.
+_DUAL: type | None = None
+
+
 def _has_dual(xs: Iterable[object]) -> bool:
     """Whether any of ``xs`` is a Dual: then ``sum`` and ``dot`` are forward mode's."""
-    from .forward import Dual  # imported here, as forward.py builds on this module
-
-    return any(isinstance(x, Dual) for x in xs)
+    return _DUAL is not None and any(isinstance(x, _DUAL) for x in xs)
 
 
 def _values(xs: Iterable[Any], caller: str) -> tuple[tuple[Any, ...], list[float] | None]:

@@ -133,6 +133,9 @@ for _entry in ops.TABLE:
 Dual.__abs__ = Dual.abs  # type: ignore[method-assign]  # abs(d) as well as d.abs()
 
 
+engine._DUAL = Dual  # so that engine.sum, dot and apply hand Duals over to this module
+
+
 def _lift(x: object) -> Dual | None:
     """``x`` as a Dual: itself; a constant (a number or a Value) with tangent 0; None for anything else."""
     if isinstance(x, Dual):

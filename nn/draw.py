@@ -9,6 +9,7 @@ it. Every weight's name, value and gradient are in its edge's tooltip, and every
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import autograd
@@ -16,7 +17,8 @@ from autograd import Value
 from autograd.draw import NEGATIVE, POSITIVE, check_precision, number, short_name, text
 from autograd.layout import Drawing
 
-from .layers import MLP, Layer, Neuron
+from .layers import Layer, Neuron
+from .module import Module
 
 LEGEND = (
     "blue: positive weight, red: negative; thicker: larger |w|. Hover an edge or a neuron for its numbers."
@@ -29,14 +31,15 @@ Point = tuple[float, float | None] | None
 
 
 def draw_model(
-    model: MLP | Layer | Neuron,
+    model: Module,
     x: Sequence[float | Value] | None = None,
     *,
     precision: int = 4,
     rankdir: str = "LR",
 ) -> Drawing:
     """``model`` as a network of neurons: a ``graphviz.Digraph`` to display in Jupyter, ``.pipe()``
-    or ``.render()``, as ``draw_dot``'s.
+    or ``.render()``, as ``draw_dot``'s. ``model`` is an ``MLP``, a ``Layer``, a ``Neuron``, or a
+    Module of your own whose Layers (in the order ``named_modules()`` finds them) feed each other.
 
     Each neuron is a node with its short name (``L0.n3``: neuron 3 of layer 0), its activation and
     its bias; each weight an edge from the input it multiplies, blue where positive and red where
@@ -100,16 +103,18 @@ def draw_model(
 
 
 def _layers(model: object) -> list[list[Neuron]]:
-    """The neurons of ``model``, layer by layer."""
-    if isinstance(model, MLP):
-        return [layer.neurons for layer in model.layers]
-    if isinstance(model, Layer):
-        return [model.neurons]
+    """The neurons of ``model``, layer by layer: a Neuron alone, or the Layers inside a Module (an
+    MLP's, a Layer itself, or those of any Module that runs its Layers one after another)."""
     if isinstance(model, Neuron):
         return [[model]]
+    modules = model.named_modules() if isinstance(model, Module) else ()
+    found = [m.neurons for _, m in modules if isinstance(m, Layer)]
+    if found and all(len(layer[0].w) == len(before) for before, layer in itertools.pairwise(found)):
+        return found
     raise TypeError(
-        f"draw_model() draws an nn.MLP, Layer or Neuron, got {type(model).__name__}: "
-        f"for any other graph of Values, draw its output with autograd.draw_dot(output, parameters=model)"
+        f"draw_model() draws an nn.MLP, Layer or Neuron, or a Module whose Layers feed each other, got "
+        f"{type(model).__name__}: for any other graph of Values, draw its output with "
+        f"autograd.draw_dot(output, parameters=model)"
     )
 
 

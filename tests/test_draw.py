@@ -166,6 +166,7 @@ def test_an_unlabelled_value_shows_data_and_grad_only() -> None:
         (2.0, "2.000"),
         (-1.5, "-1.500"),
         (0.0, "0.000"),
+        (-0.0, "0.000"),  # the sign of a zero is the order of additions, not a number to read
         (0.70710678, "0.7071"),
         (1234.5678, "1235"),
         (1e-7, "1.000e-07"),

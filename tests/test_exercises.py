@@ -103,6 +103,13 @@ def _sort_without_seen(root: Any) -> list[Any]:
     return order
 
 
+def _backward_without_factor(root: Any) -> None:
+    root.grad = 1.0
+    for node in reversed(build.topological_order(root)):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
+            parent.grad += local  # the node's own grad, the chain rule's other factor, left out
+
+
 def _step_without_zeroing(parameters: list[Any], lr: float) -> None:
     for p in parameters:
         p.data -= lr * p.grad
@@ -131,14 +138,43 @@ def _normalize_by_data(x: Any, y: Any) -> Any:
 class _DualWithoutProductRule(beyond.Dual):  # type: ignore[misc,name-defined]
     def __mul__(self, other: Any) -> Any:
         other = beyond.Dual.lift(other)
-        return type(self)(self.value * other.value, self.derivative * other.value)
+        return type(self)(self.data * other.data, self.tangent * other.data)
 
     __rmul__ = __mul__
 
 
 class _DualWithoutChainFactor(beyond.Dual):  # type: ignore[misc,name-defined]
     def sin(self) -> Any:
-        return type(self)(math.sin(self.value), math.cos(self.value))
+        return type(self)(math.sin(self.data), math.cos(self.data))
+
+
+class _DualWithoutReflection(beyond.Dual):  # type: ignore[misc,name-defined]
+    __radd__ = None  # type: ignore[assignment]
+    __rmul__ = None  # type: ignore[assignment]
+
+
+class _DualLiftingOnTheLeftOnly:
+    """Numbers work as 2 * x and 1 + x, but x * 2 and x + 1 fail: __add__ and __mul__ never lift."""
+
+    def __init__(self, value: float, derivative: float = 0.0) -> None:
+        self.value, self.derivative = value, derivative
+
+    def __add__(self, other: Any) -> Any:
+        return type(self)(self.value + other.value, self.derivative + other.derivative)
+
+    def __mul__(self, other: Any) -> Any:
+        return type(self)(
+            self.value * other.value, self.derivative * other.value + self.value * other.derivative
+        )
+
+    def __radd__(self, number: float) -> Any:
+        return type(self)(number + self.value, self.derivative)
+
+    def __rmul__(self, number: float) -> Any:
+        return type(self)(number * self.value, number * self.derivative)
+
+    def sin(self) -> Any:
+        return type(self)(math.sin(self.value), math.cos(self.value) * self.derivative)
 
 
 def _gradient_times_v(f: Any, point: list[float], v: list[float]) -> list[float]:
@@ -182,6 +218,11 @@ WRONG: dict[str, list[tuple[str, Any, str]]] = {
         ("off by one: k x^k", lambda x, k: V(x.data**k, (x,), (k * x.data**k,)), "local_grads"),
         ("the factor k missing", lambda x, k: V(x.data**k, (x,), (x.data ** (k - 1),)), "local_grads"),
         ("no parents recorded", lambda x, k: V(x.data**k), "parents = ()"),
+        (
+            "(x) for (x,): parents not a tuple",
+            lambda x, k: V(x.data**k, (x), (k * x.data ** (k - 1),)),
+            "with its comma",
+        ),
     ],
     "exp": [
         ("the input's data as the derivative", lambda x: V(math.exp(x.data), (x,), (x.data,)), "x = 0.0"),
@@ -196,6 +237,7 @@ WRONG: dict[str, list[tuple[str, Any, str]]] = {
     "backward": [
         ("= instead of +=", _assigning_backward, "y = x0 + x0"),
         ("the root's grad never set to 1", _backward_without_seed, "expected: x0.grad = 1.0"),
+        ("the factor node.grad missing", _backward_without_factor, "parent.grad += local * node.grad"),
     ],
     "train_step": [
         ("the grads not zeroed", _step_without_zeroing, "p0.grad = 1.0"),
@@ -286,8 +328,10 @@ WRONG: dict[str, list[tuple[str, Any, str]]] = {
     "cube_rule": [("3 * real(x) ** 2", lambda out, x: (3 * real(x) ** 2,), "second derivatives")],
     # notebook 06
     "dual": [
-        ("the product rule's second term lost", _DualWithoutProductRule, "d/dy = 1.0"),
+        ("the product rule's second term lost", _DualWithoutProductRule, "d/dx = "),
         ("sin without the chain factor", _DualWithoutChainFactor, "sin"),
+        ("a number on the left not handled (no __radd__, __rmul__)", _DualWithoutReflection, "TypeError"),
+        ("numbers lifted on the left only", _DualLiftingOnTheLeftOnly, "AttributeError"),
     ],
     "hvp": [
         ("the gradient times v, entry by entry", _gradient_times_v, "Hv ="),
@@ -325,6 +369,22 @@ def test_a_wrong_answer_is_rejected_with_its_counterexample(
     report = capsys.readouterr().out
     assert report.startswith(f"✗ {name}: not yet") and ("expected" in report or "raised" in report)
     assert shown in report, report
+
+
+# Right answers in another form than the reference's, which the checks must accept too.
+OTHER_FORMS: list[tuple[str, str, Any]] = [
+    ("grads_of_C", "a NumPy array", lambda a, b, k, f: np.array([b * f, a * f, f, a * b + k])),
+    ("should_stop", "NumPy's bool", lambda ps: np.max(np.abs([p.grad for p in ps])) < 1e-3),
+    ("power", "lists, not tuples", lambda x, k: V(x.data**k, [x], [k * x.data ** (k - 1)])),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "answer"), OTHER_FORMS, ids=[f"{c[0]}: {c[1]}" for c in OTHER_FORMS]
+)
+def test_a_right_answer_in_another_form_passes(name: str, form: str, answer: Any) -> None:
+    result = verdict(name, answer)
+    assert result.status == "done", f"{form}: {result}"
 
 
 def _stub(*args: object) -> Any:
@@ -407,6 +467,8 @@ def _english_phrases() -> list[str]:
 # The texts of WRONG that are words, not numbers, in the Chinese report.
 IN_CHINESE = {
     "more than once": "出现了不止一次",
+    "with its comma": "逗号不能少",
+    "dW: an array of shape": "dW: 形状为",
     "comes before its parent": "排在了它的父节点",
     "missing": "缺了",
     "expected: x0.grad = 1.0": "应为： x0.grad = 1.0",
@@ -415,6 +477,8 @@ IN_CHINESE = {
     "theta after step": "步之后的 theta",
     "batch sizes = [1, ": "各批的大小 = [1, ",
     "second derivatives": "二阶导数",
+    "new point": "新的点",
+    "factor": "倍数",
 }
 
 

@@ -112,6 +112,16 @@ def test_sum_and_dot_take_duals() -> None:
     assert [(r.data, r.tangent) for r in rows] == [(-12.0, -6.0), (1.0, 2.0)]  # 2xy, y + 2x
 
 
+def test_dot_with_a_bias_takes_duals_and_numbers_stay_numbers() -> None:
+    x, b = Dual(2.0, 1.0), Dual(0.5, 1.0)
+    d = autograd.dot([x, 3.0], [1.0, 2.0], bias=b)  # x + 6 + b: tangent 1 + 1
+    assert isinstance(d.data, float) and (d.data, d.tangent) == (8.5, 2.0)
+    rows = autograd.dot([[1.0, 2.0], [3.0, 4.0]], [x, 1.0], bias=[b, 1.0])  # x + 2 + b, 3x + 4 + 1
+    assert [(r.data, r.tangent) for r in rows] == [(4.5, 2.0), (11.0, 3.0)]
+    with pytest.raises(ValueError, match="one bias per row"):
+        autograd.dot([[1.0], [2.0]], [x], bias=[b])
+
+
 def test_a_constant_with_an_infinite_derivative_adds_nothing_as_in_pytorch() -> None:
     # sqrt'(0) is inf; a zero tangent means the constant does not vary, so inf * 0 is not taken
     y = Dual(2.0, 1.0) + Dual(0.0).sqrt()

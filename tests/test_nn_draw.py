@@ -108,6 +108,36 @@ def test_a_model_with_several_outputs_shows_values_but_no_gradients() -> None:
         assert texts(nodes[f"L0n{j}"])[-1] == f"out {number(value.data)}"
 
 
+class Stack(nn.Module):
+    """Layers one after another, each with its own activation: an MLP whose last layer has one too."""
+
+    def __init__(self, *layers: nn.Layer) -> None:
+        self.layers = list(layers)
+
+    def forward(self, x: list[float]) -> list[Value]:
+        out: list[Value] = [Value(v) for v in x]
+        for layer in self.layers:
+            out = layer.outputs(out)
+        return out
+
+
+def test_a_module_of_layers_draws_as_its_layers_one_after_another() -> None:
+    stack = Stack(nn.Layer(2, 3, activation="sigmoid", seed=1), nn.Layer(3, 1, activation="sigmoid", seed=2))
+    point = [0.8, -0.4]
+    nodes, edges = drawn(nn.draw_model(stack, point, precision=6).pipe(format="svg", encoding="utf-8"))
+    assert len(nodes) == 2 + 3 + 1 and len(edges) == 2 * 3 + 3 * 1
+    assert texts(nodes["L1n0"])[:2] == ["L1.n0", " sigmoid"]
+    assert f"out {number(stack(point)[0].data, 6)}" in texts(nodes["L1n0"])
+    for name, p in stack.named_parameters():
+        if ".w." in name:
+            layer, neuron, i = (int(name.split(".")[k]) for k in (1, 3, 5))
+            source = f"x{i}" if layer == 0 else f"L0n{i}"
+            shown = float(tooltip(edges[f"{source}->L{layer}n{neuron}"]).split("grad ")[1])
+            assert shown == pytest.approx(
+                central_difference(lambda: stack(point)[0].data, p), rel=1e-4, abs=1e-9
+            )
+
+
 def test_micrograds_demo_model_draws_in_under_two_seconds() -> None:
     model = nn.MLP(2, [16, 16, 1], seed=1337)
     start = time.perf_counter()
@@ -118,8 +148,12 @@ def test_micrograds_demo_model_draws_in_under_two_seconds() -> None:
 
 
 def test_draw_model_explains_what_it_draws() -> None:
-    with pytest.raises(TypeError, match=r"draw_model\(\) draws an nn.MLP, Layer or Neuron, got Value"):
+    with pytest.raises(
+        TypeError, match=r"draw_model\(\) draws an nn.MLP, Layer or Neuron, or a .*, got Value"
+    ):
         nn.draw_model(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"a Module whose Layers feed each other, got Stack"):
+        nn.draw_model(Stack(nn.Layer(2, 3), nn.Layer(2, 1)))  # 3 outputs into 2 inputs
     with pytest.raises(TypeError, match=r"x is one data point, a list of 2 numbers, got 1.0"):
         nn.draw_model(nn.MLP(2, [1]), 1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"a list of 2 numbers, got \[1.0\]"):

@@ -53,7 +53,6 @@ def test_the_twins_link_to_each_other(path: Path) -> None:
     assert f"](zh/{path.name})" in _markdown(twin), f"{path.name} does not link to zh/{path.name}"
 
 
-@pytest.mark.xfail(strict=True, reason="translation in progress")
 def test_every_english_notebook_has_a_chinese_twin() -> None:
     missing = [p.name for p in ENGLISH if not (NOTEBOOKS / "zh" / p.name).exists()]
     assert missing == [], f"notebooks without a Chinese twin in notebooks/zh/: {', '.join(missing)}"

@@ -22,13 +22,13 @@ from .text import add_texts, say
 add_texts(
     {
         "en": {
-            "backprop.shape": "an array of {count} numbers",
+            "backprop.shape": "a 1-D array of {count} number(s)",
             "backprop.matrix": "a {rows}x{columns} array",
             "should_stop.expected": "should_stop = {stop}: the largest |grad| is {largest}",
             "should_stop.inputs": "the parameters' grads: {grads}",
         },
         "zh": {
-            "backprop.shape": "由 {count} 个数组成的数组",
+            "backprop.shape": "由 {count} 个数组成的一维数组",
             "backprop.matrix": "一个 {rows}x{columns} 的数组",
             "should_stop.expected": "should_stop = {stop}：最大的 |grad| 是 {largest}",
             "should_stop.inputs": "各参数的 grad：{grads}",
@@ -199,7 +199,9 @@ def should_stop(answer: Callable[[list[Value]], Any], grads: list[float]) -> Mis
     largest = max(abs(g) for g in grads)
     stop = largest < 1e-3
     obtained = answer(parameters)
-    if obtained is stop or (type(obtained).__name__ == "bool_" and bool(obtained) is stop):
+    # NumPy's bool (np.max(...) < 1e-3) counts: its type is numpy.bool_, named "bool" since NumPy 2.
+    numpy_bool = type(obtained).__module__ == "numpy" and type(obtained).__name__ in ("bool", "bool_")
+    if obtained is stop or (numpy_bool and bool(obtained) is stop):
         return None
     return Mismatch(
         Note("should_stop.expected", stop=stop, largest=shown(largest)), f"should_stop = {obtained!r}"

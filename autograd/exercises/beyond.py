@@ -1,9 +1,9 @@
 """The exercises of notebook 06, beyond first derivatives.
 
-The references are the engine's own derivatives: first derivatives by ``backward()`` for the dual
-numbers, the Hessian by ``grad(..., create_graph=True)`` twice for the Hessian-vector product and
-for Newton's step, and gradients through a small ReLU network for the exploding gradients. (Forward
-mode is coming to the engine itself; then the dual-number checks can compare with it as well.)
+The references are the engine's own: its forward mode (``autograd.forward.Dual``) for the dual
+numbers, ``autograd.hvp`` (forward over reverse) for the learner's Hessian-vector product (reverse
+over reverse), the Hessian by ``grad(..., create_graph=True)`` twice for Newton's step, and
+gradients through a small ReLU network for the exploding gradients.
 """
 
 from __future__ import annotations
@@ -18,11 +18,32 @@ from hypothesis import strategies as st
 
 from ..engine import Value, dot, grad
 from ..engine import sum as value_sum
+from ..forward import Dual
+from ..functional import hvp as engine_hvp
 from ..testing import reals
 from .core import Mismatch, Note, close, exercise, shown
 from .text import add_texts
 
-add_texts({"en": {"beyond.matrix": "an array of shape {shape}"}})
+add_texts(
+    {
+        "en": {
+            "beyond.dual": "{source} = {data}, d/d{name} = {tangent}",
+            "beyond.dual_obtained": "data {data}, tangent {tangent}",
+            "beyond.point": "new point {point}",
+            "beyond.factor": "factor {factor}",
+            "beyond.matrix": "an array of shape {shape}",
+            "beyond.shape": "shape {shape}",
+        },
+        "zh": {
+            "beyond.dual": "{source} = {data}，d/d{name} = {tangent}",
+            "beyond.dual_obtained": "数值（.data）{data}，切向量（.tangent）{tangent}",
+            "beyond.point": "新的点 {point}",
+            "beyond.factor": "倍数 {factor}",
+            "beyond.matrix": "形状为 {shape} 的数组",
+            "beyond.shape": "形状 {shape}",
+        },
+    }
+)
 
 
 def _list(xs: Sequence[float]) -> str:
@@ -34,25 +55,30 @@ DUAL_EXPRESSIONS: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("x * y + sin(x)", lambda x, y: x * y + x.sin()),
     ("2 * sin(x * x + 3 * y) + y", lambda x, y: 2 * (x * x + 3 * y).sin() + y),
     ("1 + x * sin(y * y)", lambda x, y: 1 + x * (y * y).sin()),
+    ("sin(x + 1) * y * 3", lambda x, y: (x + 1).sin() * y * 3),
 ]
 
 
 @exercise("dual", st.tuples(reals(-3, 3), reals(-3, 3)), show=lambda c: f"x = {c[0]!r}, y = {c[1]!r}")
 def dual(answer: Any, case: tuple[float, float]) -> Mismatch | None:
-    """Dual(value, derivative) with +, * (numbers on either side) and .sin(): f of duals seeded
-    with derivative 1 on one input and 0 on the other gives f and its partial derivative there."""
+    """Dual(data, tangent) with +, * (numbers on either side) and .sin(): f of duals seeded with
+    tangent 1 on one input and 0 on the other gives f and its partial derivative there, as the
+    engine's own ``autograd.forward.Dual`` does."""
     for source, f in DUAL_EXPRESSIONS:
-        leaves = [Value(x) for x in case]
-        out = f(*leaves)
-        out.backward()
         for i, name in enumerate("xy"):
-            seeded = [answer(x, 1.0 if j == i else 0.0) for j, x in enumerate(case)]
-            result = f(*seeded)
-            obtained = (result.value, result.derivative)
-            if not (close(obtained[0], out.data) and close(obtained[1], leaves[i].grad)):
+            seeds = [1.0 if j == i else 0.0 for j in range(len(case))]
+            out = f(*map(Dual, case, seeds))
+            result = f(*map(answer, case, seeds))
+            if not (close(result.data, out.data) and close(result.tangent, out.tangent)):
                 return Mismatch(
-                    f"{source} = {shown(out.data)}, d/d{name} = {shown(leaves[i].grad)}",
-                    f"value {obtained[0]!r}, derivative {obtained[1]!r}",
+                    Note(
+                        "beyond.dual",
+                        source=source,
+                        data=shown(out.data),
+                        name=name,
+                        tangent=shown(out.tangent),
+                    ),
+                    Note("beyond.dual_obtained", data=repr(result.data), tangent=repr(result.tangent)),
                 )
     return None
 
@@ -87,10 +113,9 @@ def _hvp_cases(draw: st.DrawFn) -> tuple[str, list[float], list[float]]:
 @exercise("hvp", _hvp_cases(), show=lambda c: f"f = {c[0]}, point = {_list(c[1])}, v = {_list(c[2])}")
 def hvp(answer: Callable[..., Any], case: tuple[str, list[float], list[float]]) -> Mismatch | None:
     """hvp(f, point, v): the Hessian of f at point times v, as a list, by differentiating the one
-    number (grad f) . v; the reference is the engine's whole Hessian, times v."""
+    number (grad f) . v; the reference is the engine's ``autograd.hvp``, forward over reverse."""
     name, point, v = case
-    hessian = _hessian(_HVP_FUNCTIONS[name], point)
-    expected = [sum(h * x for h, x in zip(row, v, strict=True)) for row in hessian]
+    _, expected = engine_hvp(_HVP_FUNCTIONS[name], list(point), list(v))
     obtained = answer(_HVP_FUNCTIONS[name], list(point), list(v))
     values = [float(x) for x in obtained]
     if len(values) == len(expected) and all(
@@ -128,7 +153,7 @@ def damped_newton_step(answer: Callable[..., Any], point: tuple[float, float]) -
     obtained = [float(x) for x in answer(_rosenbrock, tuple(point))]
     if len(obtained) == 2 and all(close(a, b, rel=1e-9, abs_=1e-12) for a, b in zip(obtained, expected)):
         return None
-    return Mismatch(f"new point {_list(expected)}", f"new point {_list(obtained)}")
+    return Mismatch(Note("beyond.point", point=_list(expected)), Note("beyond.point", point=_list(obtained)))
 
 
 def _first_layer_gradient(weights: list[list[list[float]]], scale: float) -> float:
@@ -165,7 +190,9 @@ def relu_gradient_factor(answer: Callable[..., Any], case: tuple[int, float, int
     return (
         None
         if close(obtained, expected, rel=1e-7)
-        else Mismatch(f"factor {shown(expected)}", f"factor {obtained!r}")
+        else Mismatch(
+            Note("beyond.factor", factor=shown(expected)), Note("beyond.factor", factor=repr(obtained))
+        )
     )
 
 
@@ -206,7 +233,7 @@ def linear_backward(answer: Callable[..., Any], case: tuple[list[list[float]], .
         if array.shape != np.shape(wanted):
             return Mismatch(
                 f"{name}: " + str(Note("beyond.matrix", shape=np.shape(wanted))),
-                f"{name}: shape {array.shape}",
+                f"{name}: " + str(Note("beyond.shape", shape=array.shape)),
             )
         if not np.allclose(array, wanted, rtol=1e-9, atol=1e-12):
             return Mismatch(

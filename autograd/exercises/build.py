@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
@@ -24,6 +24,9 @@ add_texts(
         "en": {
             "node.not_a_node": "a node with data, parents and local_grads",
             "node.obtained": "{type}, which has no {missing}",
+            "node.not_a_tuple": (
+                "parents and local_grads are tuples, even of one item: {example}, with its comma"
+            ),
             "topo.expected": "every node of the graph exactly once, each after all of its parents",
             "topo.not_a_list": "a list of nodes",
             "topo.missing": "{order}: {nodes} missing",
@@ -37,12 +40,17 @@ add_texts(
             "backward.twice": (
                 "A node used more than once gets a gradient from each use: they must add up (+=)."
             ),
+            "backward.chain": (
+                "Visit the nodes output first, in reverse topological order, and give each parent "
+                "its share: {rule}"
+            ),
             "step.note": "Move each parameter against its gradient, then set its grad back to 0.",
             "topo.chain": "y = x0 + 1 + 1 + ... + 1, a chain of {length} additions, at x0 = 0.0",
         },
         "zh": {
             "node.not_a_node": "一个带有 data、parents 和 local_grads 的节点",
             "node.obtained": "{type}，它没有 {missing}",
+            "node.not_a_tuple": "parents 和 local_grads 都是元组，只有一项时也是：{example}，逗号不能少",
             "topo.expected": "图中每个节点恰好出现一次，且都排在它所有父节点之后",
             "topo.not_a_list": "一个由节点组成的列表",
             "topo.missing": "{order}：缺了 {nodes}",
@@ -54,6 +62,7 @@ add_texts(
                 "而不是一个调用自身的函数。"
             ),
             "backward.twice": "一个节点被使用了不止一次，每一处使用都会传回一份梯度：它们要累加起来（+=）。",
+            "backward.chain": "从输出开始，按拓扑顺序的逆序访问各节点，把每个父节点的那一份加上去：{rule}",
             "step.note": "让每个参数逆着梯度移动，然后把它的 grad 置回 0。",
             "topo.chain": "y = x0 + 1 + 1 + ... + 1，一条由 {length} 次加法组成的链，x0 = 0.0",
         },
@@ -90,7 +99,13 @@ def _compare_nodes(node: Any, reference: Value, inputs: Sequence[Value]) -> Mism
         grads = _tuple(map(shown, local_grads))
         return f"data = {shown(data)}, parents = {shown_parents}, local_grads = {grads}"
 
-    parents, local_grads = tuple(node.parents), tuple(node.local_grads)
+    parents, local_grads = _items(node.parents), _items(node.local_grads)
+    if parents is None or local_grads is None:  # (x) for (x,), say: not a tuple at all
+        return Mismatch(
+            written(reference.data, inputs, reference.local_grads),
+            f"data = {shown(node.data)}, parents = {node.parents!r}, local_grads = {node.local_grads!r}",
+            note=Note("node.not_a_tuple", example="(x,)"),
+        )
     right = (
         close(node.data, reference.data)
         and len(parents) == len(inputs)
@@ -106,6 +121,14 @@ def _compare_nodes(node: Any, reference: Value, inputs: Sequence[Value]) -> Mism
         graph=node,
         highlight=(node,),
     )
+
+
+def _items(items: object) -> tuple[object, ...] | None:
+    """A node's parents or local_grads as a tuple, or None when they are not a sequence."""
+    try:
+        return tuple(cast(Iterable[object], items))
+    except TypeError:
+        return None
 
 
 @exercise(
@@ -237,14 +260,27 @@ def backward(answer: Callable[[Any], Any], case: Graph) -> Mismatch | None:
         (node, ref) for node, ref in zip(nodes, expected, strict=True) if id(node) in wrong - fed_by_wrong
     ]
     first = first or [(node, ref) for node, ref in zip(nodes, expected, strict=True) if id(node) in wrong]
-    used_twice = any(sum(p is node for n in nodes for p in n.parents) > 1 for node, _ in first)
     return Mismatch(
         ", ".join(f"{ref.label}.grad = {shown(ref.grad)}" for _, ref in first),
         ", ".join(f"{node.label}.grad = {shown(node.grad)}" for node, _ in first),
         graph=root,
         highlight=tuple(node for node, _ in first),
-        note=Note("backward.twice") if used_twice else None,
+        note=Note("backward.twice") if _assigns(answer) else Note("backward.chain", rule=_RULE),
     )
+
+
+_RULE = "parent.grad += local * node.grad"
+
+
+def _assigns(answer: Callable[[Any], Any]) -> bool:
+    """Whether the answer replaces a share instead of adding it: x.grad = 1, not 2, for y = x + x.
+    Only then does the note about += apply; a missing factor or a wrong order gets the rule."""
+    x = Value(0.0)
+    try:
+        answer(x + x)
+    except Exception:  # whatever went wrong, it was not the assignment
+        return False
+    return close(x.grad, 1.0)
 
 
 _PARAMETERS = st.lists(st.tuples(reals(-5, 5), reals(-5, 5)), min_size=1, max_size=4)

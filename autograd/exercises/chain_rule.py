@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
@@ -16,14 +16,14 @@ from .text import add_texts
 add_texts(
     {
         "en": {
-            "slope_zero.expected": "g'(x) = 0 at your x (within 0.01)",
+            "slope_zero.expected": "g'(x) = 0 at your x (within 0.05)",
             "slope_zero.obtained": "g'({x}) = {slope} (the engine's slope at your x)",
             "best_h.expected": "E'(h) = 0 at your h: the two errors balance, h > 0",
             "best_h.obtained": "h = {h}, where E'(h) = {slope} (the engine's derivative of E)",
             "backward_twice.note": "Each call adds the gradient once more into every leaf's .grad.",
         },
         "zh": {
-            "slope_zero.expected": "在你给的 x 处 g'(x) = 0（误差不超过 0.01）",
+            "slope_zero.expected": "在你给的 x 处 g'(x) = 0（误差不超过 0.05）",
             "slope_zero.obtained": "g'({x}) = {slope}（引擎在你给的 x 处算出的斜率）",
             "best_h.expected": "在你给的 h 处 E'(h) = 0：两种误差恰好抵消，且 h > 0",
             "best_h.obtained": "h = {h}，引擎算出此处 E 的导数 E'(h) = {slope}",
@@ -53,7 +53,7 @@ def slope_zero(answer: object, case: None) -> Mismatch | None:
         return _not_a_number(answer)
     v = Value(x)
     _g(v).backward()
-    if abs(v.grad) <= 1e-2:
+    if abs(v.grad) <= 0.05:  # 0.67, two decimals of 2/3, passes
         return None
     return Mismatch(Note("slope_zero.expected"), Note("slope_zero.obtained", x=shown(x), slope=shown(v.grad)))
 
@@ -87,9 +87,19 @@ def _grads_of_c(a: float, b: float, k: float, f: float) -> tuple[float, ...]:
     return tuple(leaf.grad for leaf in leaves)
 
 
+def _items(obtained: object) -> tuple[object, ...]:
+    """Any sequence of numbers (a tuple, a list, a NumPy array) as a tuple; anything else, one item."""
+    if isinstance(obtained, str):
+        return (obtained,)
+    try:
+        return tuple(cast(Iterable[object], obtained))
+    except TypeError:
+        return (obtained,)
+
+
 def _compare(names: Sequence[str], obtained: object, expected: Sequence[float]) -> Mismatch | None:
     """A tuple of numbers against the engine's, each named, as ``dC/da = 6.0, ...``."""
-    values = tuple(obtained) if isinstance(obtained, (tuple, list)) else (obtained,)
+    values = _items(obtained)
     if len(values) == len(expected) and all(map(close, values, expected)):
         return None
     if len(values) != len(expected):

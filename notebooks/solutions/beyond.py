@@ -10,12 +10,11 @@ import numpy as np
 from autograd import Value, grad
 
 
-# 1. Forward mode: each number carries its derivative along. A full gradient of n inputs takes n
-#    evaluations (one per seed), reverse mode one backward pass: forward mode wins when there are
-#    few inputs and many outputs.
+# 1. Forward mode: each number carries its tangent along. Seeding both inputs with 1 gives the
+#    derivative along the direction (1, 1): the sum of the two partials, autograd.jvp's J v.
 class Dual:
-    def __init__(self, value, derivative=0.0):
-        self.value, self.derivative = value, derivative
+    def __init__(self, data, tangent=0.0):
+        self.data, self.tangent = data, tangent
 
     @staticmethod
     def lift(other):
@@ -23,21 +22,22 @@ class Dual:
 
     def __add__(self, other):
         other = Dual.lift(other)
-        return Dual(self.value + other.value, self.derivative + other.derivative)
+        return Dual(self.data + other.data, self.tangent + other.tangent)
 
     __radd__ = __add__
 
     def __mul__(self, other):
         other = Dual.lift(other)
-        return Dual(self.value * other.value, self.derivative * other.value + self.value * other.derivative)
+        return Dual(self.data * other.data, self.tangent * other.data + self.data * other.tangent)
 
     __rmul__ = __mul__
 
     def sin(self):
-        return Dual(math.sin(self.value), math.cos(self.value) * self.derivative)
+        return Dual(math.sin(self.data), math.cos(self.data) * self.tangent)
 
 
-# 2. g . v is one number; its gradient is H v. Two reverse passes, whatever n.
+# 2. g . v is one number; its gradient is H v. Two reverse passes, whatever n (autograd.hvp makes
+#    one forward pass with duals of Values and one reverse pass instead).
 def hvp(f, point, v):
     xs = [Value(p) for p in point]
     g = grad(f(*xs), xs, create_graph=True)
