@@ -56,6 +56,7 @@ def test_a_node_records_its_parents_in_order_and_its_local_derivatives() -> None
     assert z.parents == (x, y) and (y * x).parents == (y, x)
     assert z.local_grads == (-2.0, 3.0)
     assert z.op == "*" and x.op == "" and x.parents == ()
+    assert z.label == "" and Value(1.0).label == ""  # a label only where one is given
     assert (x**2).op == "**2" and x.tanh().op == "tanh"
     assert x.label == "x" and repr(x) == "Value(data=3.0, grad=0.0, label='x')"
 
@@ -100,6 +101,13 @@ def test_backward_twice_doubles_the_leaves_and_resets_the_rest() -> None:
     assert (x.grad, h.grad, y.grad) == (7.0, 1.0, 1.0)
     y.backward()
     assert (x.grad, h.grad, y.grad) == (14.0, 1.0, 1.0)
+
+
+def test_backward_of_a_leaf_accumulates_too() -> None:
+    x = Value(3.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0  # d x / d x, twice, as PyTorch's leaves accumulate
 
 
 def test_a_node_used_twice_gets_both_paths() -> None:
