@@ -118,25 +118,30 @@ def _unary(op: Op) -> Callable[[Value], Value]:
     return method
 
 
-def _add_methods(op: Op) -> None:
-    """Give Value the method or operator that applies ``op``, as its table entry names it."""
+def add_methods(
+    cls: type,
+    op: Op,
+    binary: Callable[[Op, bool], Callable[..., Any]],
+    unary: Callable[[Op], Callable[..., Any]],
+) -> None:
+    """Give ``cls`` (Value, or forward mode's Dual) the method or operator that applies ``op``, as its
+    table entry names it: ``unary(op)``, or ``binary(op, reflected)`` for an operator and its
+    reflected twin (``__mul__`` and ``__rmul__``)."""
     name = op.method
     if name is None:
         return
+    noun = cls.__name__
     if name in _BINARY:
-        methods: dict[str, Callable[..., Value]] = {
-            name: _binary(op),
-            f"__r{name[2:]}": _binary(op, reflected=True),
-        }
-        doc = f"``self {op.name} other`` as a new node (and the reflected ``other {op.name} self``)."
+        methods = {name: binary(op, False), f"__r{name[2:]}": binary(op, True)}
+        doc = f"``self {op.name} other`` as a new {noun} (and the reflected ``other {op.name} self``)."
     else:
-        methods = {name: _unary(op)}
-        doc = f"{op.name} of this Value, as a new node."
+        methods = {name: unary(op)}
+        doc = f"{op.name} of this {noun}, as a new {noun}."
     for attribute, method in methods.items():
         method.__name__ = attribute
-        method.__qualname__ = f"Value.{attribute}"
+        method.__qualname__ = f"{noun}.{attribute}"
         method.__doc__ = doc
-        setattr(Value, attribute, method)
+        setattr(cls, attribute, method)
 
 
 class Value:
@@ -232,7 +237,7 @@ class Value:
 
 
 for _entry in ops.TABLE:
-    _add_methods(_entry)
+    add_methods(Value, _entry, _binary, _unary)
 Value.__abs__ = Value.abs  # type: ignore[method-assign]  # abs(v) as well as v.abs()
 
 
@@ -249,7 +254,7 @@ def define(op: Op) -> Op:
     if op.method is not None and hasattr(Value, op.method):
         raise ValueError(f"define(): Value already has {op.method!r}: choose another method name")
     ops.TABLE.append(op)
-    _add_methods(op)
+    add_methods(Value, op, _binary, _unary)
     from . import forward  # Dual gets the method too; imported here, as forward.py builds on this module
 
     forward.add_methods(op)
