@@ -335,6 +335,7 @@ IEEE_CASES = [
     (lambda: Value(-1).sqrt(), math.nan),
     (lambda: Value(math.inf).sin(), math.nan),
     (lambda: Value(2) * 10**400, math.inf),
+    (lambda: Value(2) * -(10**400), -math.inf),
     (lambda: Value(-1000).sigmoid(), 0.0),
 ]
 

@@ -318,3 +318,12 @@ def test_a_file_that_holds_a_list_says_so(tmp_path: Path) -> None:
         f"{str(path)!r} is not a saved model: it holds a JSON list, "
         "not an object of parameter names to numbers"
     )
+
+
+def test_a_saved_file_has_one_parameter_a_line_so_that_two_saves_diff_line_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    model = MLP(2, [1], seed=0)
+    nn.save(model, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and len(lines) == len(model.parameters()) + 2
+    assert lines[1] == f' "layers.0.neurons.0.w.0": {model.layers[0].neurons[0].w[0].data!r},'
