@@ -51,7 +51,11 @@ def _lift(x: object) -> Value | None:
 
 def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
     """``op`` of ``parents`` (whose data are ``args``, as ``op`` takes them) as a new node,
-    recording its local derivatives when grad mode is on: the hot path of the whole engine."""
+    recording its local derivatives when grad mode is on: the hot path of the whole engine.
+
+    Its common case (grad mode on) is written out again in the unary methods, the one hand copy kept:
+    one call fewer per node made ``relu`` 0.62 µs instead of 0.82 (timeit, 2026-11-30), about 3% of a
+    demo step; the same copy in ``dot`` measured no faster, so ``dot`` calls this."""
     data = op.value(*args)
     mode = MODE.get()
     if mode is not RECORDING:  # no_grad or detect_anomaly: the common case pays one check
@@ -113,6 +117,10 @@ def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float],
 
 def _unary(op: Op) -> Callable[[Value], Value]:
     def method(self: Value) -> Value:
+        if MODE.get() is RECORDING:  # _node's common case written out: see _node
+            x = self.data
+            data = op.value(x)
+            return Value(data, "", (self,), op.derivatives(data, x), op)
         return _node(op, (self,), (self.data,))
 
     return method
