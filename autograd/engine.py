@@ -51,7 +51,11 @@ def _lift(x: object) -> Value | None:
 
 def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
     """``op`` of ``parents`` (whose data are ``args``, as ``op`` takes them) as a new node,
-    recording its local derivatives when grad mode is on: the hot path of the whole engine."""
+    recording its local derivatives when grad mode is on: the hot path of the whole engine.
+
+    Its common case (grad mode on) is written out again in the unary methods, the one hand copy kept:
+    one call fewer per node made ``relu`` 0.62 µs instead of 0.82 (timeit, 2026-11-30), about 3% of a
+    demo step; the same copy in ``dot`` measured no faster, so ``dot`` calls this."""
     data = op.value(*args)
     mode = MODE.get()
     if mode is not RECORDING:  # no_grad or detect_anomaly: the common case pays one check
@@ -113,30 +117,39 @@ def _binary(op: Op, reflected: bool = False) -> Callable[[Value, Value | float],
 
 def _unary(op: Op) -> Callable[[Value], Value]:
     def method(self: Value) -> Value:
+        if MODE.get() is RECORDING:  # _node's common case written out: see _node
+            x = self.data
+            data = op.value(x)
+            return Value(data, "", (self,), op.derivatives(data, x), op)
         return _node(op, (self,), (self.data,))
 
     return method
 
 
-def _add_methods(op: Op) -> None:
-    """Give Value the method or operator that applies ``op``, as its table entry names it."""
+def add_methods(
+    cls: type,
+    op: Op,
+    binary: Callable[[Op, bool], Callable[..., Any]],
+    unary: Callable[[Op], Callable[..., Any]],
+) -> None:
+    """Give ``cls`` (Value, or forward mode's Dual) the method or operator that applies ``op``, as its
+    table entry names it: ``unary(op)``, or ``binary(op, reflected)`` for an operator and its
+    reflected twin (``__mul__`` and ``__rmul__``)."""
     name = op.method
     if name is None:
         return
+    noun = cls.__name__
     if name in _BINARY:
-        methods: dict[str, Callable[..., Value]] = {
-            name: _binary(op),
-            f"__r{name[2:]}": _binary(op, reflected=True),
-        }
-        doc = f"``self {op.name} other`` as a new node (and the reflected ``other {op.name} self``)."
+        methods = {name: binary(op, False), f"__r{name[2:]}": binary(op, True)}
+        doc = f"``self {op.name} other`` as a new {noun} (and the reflected ``other {op.name} self``)."
     else:
-        methods = {name: _unary(op)}
-        doc = f"{op.name} of this Value, as a new node."
+        methods = {name: unary(op)}
+        doc = f"{op.name} of this {noun}, as a new {noun}."
     for attribute, method in methods.items():
         method.__name__ = attribute
-        method.__qualname__ = f"Value.{attribute}"
+        method.__qualname__ = f"{noun}.{attribute}"
         method.__doc__ = doc
-        setattr(Value, attribute, method)
+        setattr(cls, attribute, method)
 
 
 class Value:
@@ -232,7 +245,7 @@ class Value:
 
 
 for _entry in ops.TABLE:
-    _add_methods(_entry)
+    add_methods(Value, _entry, _binary, _unary)
 Value.__abs__ = Value.abs  # type: ignore[method-assign]  # abs(v) as well as v.abs()
 
 
@@ -249,7 +262,7 @@ def define(op: Op) -> Op:
     if op.method is not None and hasattr(Value, op.method):
         raise ValueError(f"define(): Value already has {op.method!r}: choose another method name")
     ops.TABLE.append(op)
-    _add_methods(op)
+    add_methods(Value, op, _binary, _unary)
     from . import forward  # Dual gets the method too; imported here, as forward.py builds on this module
 
     forward.add_methods(op)

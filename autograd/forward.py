@@ -66,25 +66,9 @@ def _unary(op: Op) -> Callable[[Dual], Dual]:
 
 
 def add_methods(op: Op) -> None:
-    """Give Dual the method or operator that applies ``op``, as its table entry names it: the same
-    names as Value's (``engine.define`` calls this for an op added after import)."""
-    name = op.method
-    if name is None:
-        return
-    if name in engine._BINARY:
-        methods: dict[str, Callable[..., Dual]] = {
-            name: _binary(op),
-            f"__r{name[2:]}": _binary(op, reflected=True),
-        }
-        doc = f"``self {op.name} other`` (and the reflected ``other {op.name} self``), with its tangent."
-    else:
-        methods = {name: _unary(op)}
-        doc = f"{op.name} of this Dual, with its tangent."
-    for attribute, method in methods.items():
-        method.__name__ = attribute
-        method.__qualname__ = f"Dual.{attribute}"
-        method.__doc__ = doc
-        setattr(Dual, attribute, method)
+    """Give Dual the method or operator that applies ``op``, with the same name as Value's
+    (``engine.define`` calls this for an op added after import)."""
+    engine.add_methods(Dual, op, _binary, _unary)
 
 
 class Dual:

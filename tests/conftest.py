@@ -13,6 +13,7 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile(
     "fuzz",
     max_examples=5000,
+    derandomize=False,  # explicitly: where the CI variable is set, Hypothesis's own default derandomizes
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
