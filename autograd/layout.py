@@ -9,13 +9,14 @@ flags, installed from PyPI as a dependency, so a picture works right after ``pip
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import graphviz  # type: ignore[import-untyped]  # graphviz ships no type information
@@ -134,9 +135,41 @@ FIT = "max-width:100%;height:auto"
 
 
 def styled(svg: str, style: str) -> str:
-    """The SVG document ``svg`` with ``style`` on its root element."""
+    """The SVG document ``svg`` with ``style`` on its root element, in place of any it had."""
     start = svg.index("<svg") + len("<svg")
-    return f'{svg[:start]} style="{style}"{svg[start:]}'
+    end = svg.index(">", start)
+    attributes = re.sub(r' style="[^"]*"', "", svg[start:end])
+    return f'{svg[:start]} style="{style}"{attributes}{svg[end:]}'
+
+
+def inline(svg: str, style: str) -> str:
+    """An SVG document as an element to put inside HTML, styled: no XML prolog or doctype, and no
+    ``id`` attributes, which would repeat from picture to picture (text in an SVG has its quotes
+    escaped, so ``id="`` only ever starts an attribute)."""
+    return re.sub(r' id="[^"]*"', "", styled(svg[svg.index("<svg") :], style))
+
+
+def image(svg: str) -> str:
+    """The SVG document ``svg`` as an HTML ``<img>`` that holds its data and fits its column.
+
+    An ``<img>`` survives the sanitizers that clean the HTML of untrusted notebooks (JupyterLab's
+    removes every ``<svg>`` element and leaves its text strewn on the page), and it scales in an HTML
+    export, where the ``<img>`` that nbconvert makes of an SVG output keeps its full width."""
+    data = base64.b64encode(inline(svg, FIT).encode()).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}" style="{FIT}" alt="a graph drawn by valuegrad"/>'
+
+
+# Where scripts run (a notebook the user ran, an HTML export), the <img> just before this script
+# becomes the SVG it holds, written into the page, so that its tooltips show on hover.
+UNPACK = """<script>(function () {
+  var script = document.currentScript;  // null where a page runs scripts by eval: the image stays
+  var img = script ? script.previousElementSibling : null;
+  if (!img || img.tagName !== "IMG") { return; }
+  var bytes = Uint8Array.from(atob(img.src.split(",")[1]), function (c) { return c.charCodeAt(0); });
+  var box = document.createElement("div");
+  box.innerHTML = new TextDecoder().decode(bytes);
+  img.replaceWith(box.firstElementChild);
+})();</script>"""
 
 
 def width_px(svg: str) -> float:
@@ -151,8 +184,8 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
     """A ``graphviz.Digraph`` laid out by ``dot``, or by graphviz-pure where there is no ``dot``.
 
     Everything else is the Digraph's own: ``.source`` is the DOT text, ``.pipe(format="png")`` the
-    picture's bytes, ``.render(outfile="graph.svg")`` writes it, and Jupyter shows it as SVG, scaled
-    down to the width of its column where it is wider. The
+    picture's bytes, ``.render(outfile="graph.svg")`` writes it, and Jupyter shows it (as SVG and as
+    HTML) scaled down to the width of its column where it is wider. The
     graphviz package runs its layout program only through these three properties (seams it keeps
     for tests to replace), so overriding them is all it takes.
     """
@@ -161,8 +194,21 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         return "<Drawing: display it, or read .source>"
 
     def _repr_image_svg_xml(self) -> str:
-        """What Jupyter shows: the SVG, styled to fit its column."""
+        """The SVG, styled to fit its column."""
         return styled(self.pipe(format="svg", encoding="utf-8"), FIT)
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **kwargs: object
+    ) -> dict[str, str | bytes]:
+        """What Jupyter shows: the picture as SVG (graphviz's output), and as HTML, which notebooks and
+        HTML exports show first: an ``<img>`` that fits its column (``image``), which a script turns
+        into the SVG itself where scripts run, for its tooltips."""
+        bundle: dict[str, str | bytes] = super()._repr_mimebundle_(include, exclude, **kwargs)
+        wanted = {"text/html"} if include is None else set(include)
+        svg = bundle.get("image/svg+xml")
+        if isinstance(svg, str) and "text/html" in wanted - set(exclude or ()):
+            bundle["text/html"] = image(svg) + UNPACK
+        return bundle
 
     @property
     def _pipe_lines(self) -> Callable[..., bytes]:

@@ -13,7 +13,6 @@ import html
 import itertools
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -22,7 +21,7 @@ from pathlib import Path
 from .draw import Model, Scene, check_precision, limit, number, parameter_names, picture, values_within
 from .engine import Value, backpropagate
 from .graph import reverse_topological
-from .layout import FIT, Drawing, styled, width_px
+from .layout import Drawing, image, inline, width_px
 
 MAX_STEPS = 50
 LEGEND = "Grey grads are sums still waiting for other consumers; ? marks a grad not reached yet."
@@ -130,7 +129,7 @@ class BackwardSteps:
         uid = f"valuegrad-steps-{next(_ids)}"
         captions = [caption for caption, _ in self._widget]
         svgs = [drawing.pipe(format="svg", encoding="utf-8") for _, drawing in self._widget]
-        frames = [{"caption": c, "svg": _inline(svg, _scrolling(svg))} for c, svg in zip(captions, svgs)]
+        frames = [{"caption": c, "svg": inline(svg, _scrolling(svg))} for c, svg in zip(captions, svgs)]
         data = json.dumps(frames, ensure_ascii=False)
         for c in "<>&":  # as JSON escapes, so that the data holds no markup
             data = data.replace(c, f"\\u{ord(c):04x}")
@@ -146,20 +145,13 @@ class BackwardSteps:
             f'<div class="valuegrad-controls" hidden="hidden">{controls}</div>'
             f'<p class="valuegrad-static"><i>{html.escape(static)}</i></p>'
             f'<p class="valuegrad-caption">{html.escape(captions[0])}</p>'
-            f'<div class="valuegrad-view" style="{VIEW}">{_inline(svgs[0], FIT)}</div>'
+            f'<div class="valuegrad-view" style="{VIEW}">{image(svgs[0])}</div>'
             f'<p class="valuegrad-legend">{html.escape(LEGEND)}</p>'
             f'<script type="application/json">{data}</script>'
             f"<script>{SCRIPT % {'uid': uid, 'interval': INTERVAL}}</script></div>"
         )
 
     _repr_html_ = html
-
-
-def _inline(svg: str, style: str) -> str:
-    """An SVG document as an element to put inside HTML, styled: no XML prolog or doctype, and no
-    ``id`` attributes, which would repeat from frame to frame (text in an SVG has its quotes escaped,
-    so ``id="`` only ever starts an attribute)."""
-    return re.sub(r' id="[^"]*"', "", styled(svg[svg.index("<svg") :], style))
 
 
 def _scrolling(svg: str) -> str:

@@ -6,6 +6,7 @@ the tests read the SVG it wrote, as a browser would.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -107,7 +108,7 @@ def test_svg_and_png_render_with_no_dot_on_path(tmp_path: Path) -> None:
     assert written.read_bytes().startswith(PNG_MAGIC)
     assert Path(picture.render(tmp_path / "neuron")).read_text().startswith("<?xml")
     shown = picture._repr_mimebundle_()
-    assert list(shown) == ["image/svg+xml"] and "data 0.7071" in shown["image/svg+xml"]
+    assert sorted(shown) == ["image/svg+xml", "text/html"] and "data 0.7071" in shown["image/svg+xml"]
 
 
 def test_a_missing_layout_program_says_what_to_install(tmp_path: Path) -> None:
@@ -533,9 +534,12 @@ def test_backward_steps_display_as_one_self_contained_html_widget() -> None:
     steps = backward_steps(o)
     widget = steps._repr_html_()
     page = ET.fromstring(widget)  # well-formed: every tag closed, every attribute quoted
-    shown = page.findall(".//div[@class='valuegrad-view']")
-    assert len(shown) == 1 and len(shown[0].findall(f"{SVG}svg")) == 1  # the first frame, for a static page
-    assert "max-width:100%" in str(shown[0].find(f"{SVG}svg").get("style"))  # type: ignore[union-attr]
+    (view,) = page.findall(".//div[@class='valuegrad-view']")
+    (first,) = view  # the first frame as an image, for a page that runs no script or strips <svg>
+    assert first.tag == "img" and first.get("style") == "max-width:100%;height:auto"
+    assert [
+        texts(g)[0] for g in ET.fromstring(unpacked(first)).iter(f"{SVG}g") if "active" in str(g.get("class"))
+    ] == [steps.order[0].label]
     data = page.find("script[@type='application/json']")
     assert data is not None and not set("<>&") & set(str(data.text))  # no markup inside a script
     frames = json.loads(str(data.text))
@@ -711,7 +715,41 @@ def test_backward_steps_name_a_models_parameters() -> None:
 
 def test_jupyter_shows_a_picture_scaled_to_its_column_at_most() -> None:
     out, model = mlp_output()
-    svg = draw_dot(out, parameters=model)._repr_mimebundle_()["image/svg+xml"]
-    root = ET.fromstring(svg)
+    shown = draw_dot(out, parameters=model)._repr_mimebundle_()
+    root = ET.fromstring(shown["image/svg+xml"])
     assert root.get("style") == "max-width:100%;height:auto"
     assert root.get("viewBox") and str(root.get("width")).endswith("pt")
+    # Notebooks and HTML exports show the HTML first: the same picture, as an image that fits too.
+    (image, script) = ET.fromstring(f"<div>{shown['text/html']}</div>")
+    assert image.tag == "img" and image.get("style") == "max-width:100%;height:auto"
+    assert texts(ET.fromstring(unpacked(image))) == texts(root) and script.tag == "script"
+    picture = draw_dot(out)
+    assert list(picture._repr_mimebundle_(include=["image/svg+xml"])) == ["image/svg+xml"]
+    assert list(picture._repr_mimebundle_(exclude=["text/html"])) == ["image/svg+xml"]
+
+
+# The tags that JupyterLab's sanitizer keeps in the HTML outputs of an untrusted notebook, among those
+# a picture or the widget might use (its allowedTags, packages/apputils/src/sanitizer.ts: no <svg>,
+# no <script>, whose text it drops); a repository's page cleans HTML alike.
+SANITIZER_KEEPS = {"a", "b", "br", "button", "div", "i", "img", "input", "label", "p", "span"}
+
+
+def test_the_html_of_every_picture_shows_where_svg_and_scripts_are_stripped() -> None:
+    out, model = mlp_output()
+    for shown in [
+        draw_dot(out, parameters=model)._repr_mimebundle_()["text/html"],
+        nn.draw_model(model, [0.5, -1.0])._repr_mimebundle_()["text/html"],
+        backward_steps(out)._repr_html_(),
+    ]:
+        page = ET.fromstring(f"<div>{shown}</div>")
+        kept = [e for e in page.iter() if e.tag != "script"]
+        assert {e.tag for e in kept} <= SANITIZER_KEEPS
+        images = [e for e in kept if e.tag == "img"]
+        assert len(images) == 1 and "0.5000" in " ".join(texts(ET.fromstring(unpacked(images[0]))))  # x0
+
+
+def unpacked(image: ET.Element) -> str:
+    """The SVG document that an ``<img>`` holds in its ``data:image/svg+xml;base64,`` source."""
+    kind, data = str(image.get("src")).split(",", 1)
+    assert kind == "data:image/svg+xml;base64"
+    return base64.b64decode(data).decode()

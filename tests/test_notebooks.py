@@ -21,6 +21,7 @@ same way and saves them with their outputs: that is how they are committed.
 
 from __future__ import annotations
 
+import base64
 import difflib
 import re
 import sys
@@ -34,12 +35,17 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograd.layout import image
+
 ENGLISH = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 NOTEBOOKS = ENGLISH + sorted((Path(__file__).parent.parent / "notebooks" / "zh").glob("*.ipynb"))
 IDS = [p.stem if p in ENGLISH else f"zh/{p.stem}" for p in NOTEBOOKS]
 IGNORE_OUTPUT = "nbval-ignore-output"
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+IMAGE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]*)")  # a picture inside HTML
 PICTURES = {"image/png", "image/jpeg", "image/svg+xml", "text/html"}
+COLUMN = 780  # px: the column of a notebook in a window 900 px wide
+WIDTH = re.compile(r'<svg[^>]*\swidth="([\d.]+)pt"')  # an SVG's width, in points: 4/3 px each
 
 
 def execute(path: Path, workdir: Path) -> tuple[Any, float]:
@@ -78,6 +84,7 @@ def comparable(output: Any) -> list[tuple[str, str]]:
         if kind in ("image/png", "image/jpeg"):
             pairs.append((kind, "(a picture, compared by its presence only)"))
         elif kind == "image/svg+xml" or kind == "text/html":
+            data = IMAGE.sub(lambda m: base64.b64decode(m.group(1)).decode(), data)
             pairs.append((f"{kind}, text", SVG.sub(lambda m: "\n" + svg_text(m.group()) + "\n", data)))
         else:
             pairs.append((kind, data if isinstance(data, str) else repr(data)))
@@ -162,6 +169,26 @@ def test_pictures_are_compared_by_their_text_not_their_geometry() -> None:
     assert "-accuracy 94%" in found and "+accuracy 92%" in found
 
 
+def test_a_picture_inside_html_is_compared_by_its_text_not_its_bytes() -> None:
+    def shown(*texts: str, shift: str = "0") -> Any:  # as a Drawing shows: an <img> holding the SVG
+        svg = _svg(*texts).data["image/svg+xml"].replace("M 0 0", f"M {shift} 0")
+        return nbformat.v4.new_output(
+            "display_data", data={"text/html": image(svg), "text/plain": "<Drawing>"}
+        )
+
+    assert (
+        differences(
+            _notebook(("draw()", [shown("grad 0.5")], [])),
+            _notebook(("draw()", [shown("grad 0.5", shift="9")], [])),
+        )
+        == []
+    )
+    (found,) = differences(
+        _notebook(("draw()", [shown("grad 0.5")], [])), _notebook(("draw()", [shown("grad 0.25")], []))
+    )
+    assert "-grad 0.5" in found and "+grad 0.25" in found
+
+
 def test_a_tagged_cell_is_compared_by_the_kinds_of_its_outputs_only() -> None:
     committed = _notebook(("time()", [_stream("0.42 s\n")], [IGNORE_OUTPUT]))
     assert differences(committed, _notebook(("time()", [_stream("0.57 s\n")], []))) == []
@@ -204,6 +231,24 @@ def test_figures_are_sharp_on_a_high_density_screen(path: Path) -> None:
         if "image/png" in out.get("data", {}) and "width" not in out.get("metadata", {}).get("image/png", {})
     ]
     assert not blurred, f"code cells {blurred} show a PNG at its own pixel size: draw SVG or 2x PNG"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_figure_fits_the_column_of_a_notebook_900_px_wide(path: Path) -> None:
+    """A figure is shown at its own size wherever nothing scales it (an HTML export, JupyterLab), so it
+    must fit the column: 780 px, a window 900 px wide less the prompts. valuegrad's own pictures come
+    with HTML as well, which scales them (tests/test_browser.py)."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    wide = [
+        (n, round(float(WIDTH.search(out.data["image/svg+xml"]).group(1)) * 4 / 3))  # type: ignore[union-attr]
+        for n, c in enumerate(cells, 1)
+        for out in c.outputs
+        if "image/svg+xml" in out.get("data", {}) and "text/html" not in out.data
+    ]
+    wide = [(n, px) for n, px in wide if px > COLUMN]
+    assert not wide, (
+        f"(code cell, px) {wide}: wider than a notebook's column; give the figure a smaller figsize"
+    )
 
 
 def main(paths: list[str]) -> None:
