@@ -58,7 +58,7 @@ def _node(op: Op, parents: tuple[Value, ...], args: Sequence[Any]) -> Value:
     the unary methods (``relu`` 0.62 µs instead of 0.82) and ``dot`` with a bias, a layer of neurons
     (16 by 16 in 38 µs instead of 47). ``benchmarks/ab_step.py 2c3378c`` (the engine before its op
     table) put a demo step 2-5% slower than then with both copies, 6% without the unary one and 12%
-    without dot's. A wrong rule in either copy fails the same tests as a wrong table entry."""
+    without dot's. Tests check that each copy records what its table entry computes."""
     data = op.value(*args)
     mode = MODE.get()
     if mode is not RECORDING:  # no_grad or detect_anomaly: the common case pays one check

@@ -156,19 +156,24 @@ def image(svg: str) -> str:
     removes every ``<svg>`` element and leaves its text strewn on the page), and it scales in an HTML
     export, where the ``<img>`` that nbconvert makes of an SVG output keeps its full width."""
     data = base64.b64encode(inline(svg, FIT).encode()).decode("ascii")
-    return f'<img src="data:image/svg+xml;base64,{data}" style="{FIT}" alt="a graph drawn by valuegrad"/>'
+    return (
+        f'<img class="valuegrad-picture" src="data:image/svg+xml;base64,{data}" style="{FIT}" '
+        'alt="a graph drawn by valuegrad"/>'
+    )
 
 
-# Where scripts run (a notebook the user ran, an HTML export), the <img> just before this script
-# becomes the SVG it holds, written into the page, so that its tooltips show on hover.
+# Where scripts run (a notebook the user ran, an HTML export), the image just before this script
+# becomes the SVG it holds, written into the page, so that its tooltips show on hover. Where a page
+# runs scripts by eval (the classic Notebook), there is no current script and the image stays.
 UNPACK = """<script>(function () {
-  var script = document.currentScript;  // null where a page runs scripts by eval: the image stays
+  var script = document.currentScript;
   var img = script ? script.previousElementSibling : null;
-  if (!img || img.tagName !== "IMG") { return; }
+  if (!img || !img.classList.contains("valuegrad-picture")) { return; }
   var bytes = Uint8Array.from(atob(img.src.split(",")[1]), function (c) { return c.charCodeAt(0); });
   var box = document.createElement("div");
   box.innerHTML = new TextDecoder().decode(bytes);
-  img.replaceWith(box.firstElementChild);
+  var svg = box.querySelector("svg");
+  if (svg) { img.replaceWith(svg); }
 })();</script>"""
 
 
@@ -203,11 +208,14 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         """What Jupyter shows: the picture as SVG (graphviz's output), and as HTML, which notebooks and
         HTML exports show first: an ``<img>`` that fits its column (``image``), which a script turns
         into the SVG itself where scripts run, for its tooltips."""
-        bundle: dict[str, str | bytes] = super()._repr_mimebundle_(include, exclude, **kwargs)
-        wanted = {"text/html"} if include is None else set(include)
-        svg = bundle.get("image/svg+xml")
-        if isinstance(svg, str) and "text/html" in wanted - set(exclude or ()):
-            bundle["text/html"] = image(svg) + UNPACK
+        shown = {self._jupyter_mimetype} if include is None else set(include)
+        if include is None and "image/svg+xml" in shown:  # graphviz's default, SVG: with its HTML
+            shown.add("text/html")
+        shown -= set(exclude or ())
+        bundle: dict[str, str | bytes] = super()._repr_mimebundle_(shown - {"text/html"}, **kwargs)
+        if "text/html" in shown:
+            svg = bundle.get("image/svg+xml")
+            bundle["text/html"] = image(svg if isinstance(svg, str) else self._repr_image_svg_xml()) + UNPACK
         return bundle
 
     @property

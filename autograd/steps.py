@@ -122,9 +122,10 @@ class BackwardSteps:
 
         The picture fills the width of its column and never more: one that would shrink below
         ``MIN_SCALE`` of its size is shown at that scale in a view that scrolls sideways, and every
-        step scrolls it to the node being explained. The first step is written into the page,
-        whole and scaled to the column, so it shows where scripts do not run (a notebook on a
-        repository page); the controls and the other steps need the script.
+        step scrolls it to the node being explained. The first step is written into the page as an
+        image, whole and scaled to the column, so it shows where scripts do not run and where a
+        sanitizer strips ``<svg>`` (a notebook on a repository page, or not yet run in JupyterLab);
+        the controls and the other steps need the script.
         """
         uid = f"valuegrad-steps-{next(_ids)}"
         captions = [caption for caption, _ in self._widget]

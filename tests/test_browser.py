@@ -22,6 +22,7 @@ import nn
 from autograd import Value, backward_steps, draw_dot
 from autograd.draw import short_name
 from autograd.graph import reverse_topological
+from autograd.layout import UNPACK
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -210,6 +211,16 @@ def test_a_drawn_mlp_shows_every_parameter_name_inside_the_viewport(page: Page, 
         assert box["left"] >= 0 and box["top"] >= 0, name
         assert box["right"] <= WIDTH and box["bottom"] <= 1100, name
         assert box["height"] >= 10, f"{name} is drawn {box['height']:.1f} px high, too small to read"
+
+
+def test_the_script_unpacks_its_own_image_and_leaves_any_other_alone(page: Page) -> None:
+    out, model = mlp()
+    shown = draw_dot(out, parameters=model)._repr_mimebundle_()["text/html"]
+    other = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="someone else\'s"/>'
+    page.set_content(PAGE.format(WIDTH, shown + other + UNPACK))
+    assert page.locator("svg").count() == 1 and page.locator("svg title").count() > 0  # tooltips
+    assert page.locator("img").get_attribute("alt") == "someone else's"
+    assert "null" not in page.inner_text("body")
 
 
 @pytest.fixture(scope="module")

@@ -726,6 +726,13 @@ def test_jupyter_shows_a_picture_scaled_to_its_column_at_most() -> None:
     picture = draw_dot(out)
     assert list(picture._repr_mimebundle_(include=["image/svg+xml"])) == ["image/svg+xml"]
     assert list(picture._repr_mimebundle_(exclude=["text/html"])) == ["image/svg+xml"]
+    assert list(picture._repr_mimebundle_(exclude=["image/svg+xml"])) == ["text/html"]
+    assert list(picture._repr_mimebundle_(include=["text/html"])) == ["text/html"]
+    previous = graphviz.set_jupyter_format("png")  # a user's choice of PNG gets PNG alone
+    try:
+        assert list(picture._repr_mimebundle_()) == ["image/png"]
+    finally:
+        graphviz.set_jupyter_format(previous)
 
 
 # The tags that JupyterLab's sanitizer keeps in the HTML outputs of an untrusted notebook, among those

@@ -214,6 +214,41 @@ def test_dot_with_a_bias_is_w_x_plus_b_with_the_bias_as_its_last_parent(
     assert one.data == out[0].data and one.parents[-1].data == offsets[0]
 
 
+ANY_FLOAT = st.floats()  # inf and nan too
+
+
+@given(
+    st.integers(0, 3).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(ANY_FLOAT, min_size=n, max_size=n), min_size=1, max_size=3),
+            st.lists(ANY_FLOAT, min_size=n, max_size=n),
+            st.lists(ANY_FLOAT, min_size=3, max_size=3),
+        )
+    )
+)
+def test_dot_with_a_bias_records_what_its_table_entry_computes(
+    case: tuple[list[list[float]], list[float], list[float]],
+) -> None:
+    """A layer of neurons is dot's hot path, with ops.DOT's rules written out: they must agree."""
+    rows, numbers, offsets = case
+    for node, row, b in zip(autograd.dot(rows, numbers, bias=offsets[: len(rows)]), rows, offsets):
+        args = (row, numbers, (b,))
+        value = ops.DOT.value(*args)
+        assert repr(node.data) == repr(value)  # nan too
+        assert repr(node.local_grads) == repr(ops.DOT.derivatives(value, *args))
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in ops.TABLE if op.method and len(op.domain) == 1], ids=lambda op: op.name
+)
+@given(x=ANY_FLOAT)
+def test_a_unary_method_records_what_its_table_entry_computes(op: ops.Op, x: float) -> None:
+    """The unary methods write _node's common case out: they must agree with the table."""
+    node = getattr(Value(x), op.method)()  # type: ignore[arg-type]
+    value = op.value(x)
+    assert repr(node.data) == repr(value) and repr(node.local_grads) == repr(op.derivatives(value, x))
+
+
 @given(st.lists(st.floats(-3, 3), min_size=5, max_size=5))
 def test_dot_with_a_bias_has_the_first_and_second_derivatives_of_central_differences(xs: list[float]) -> None:
     def affine(w0: Value, w1: Value, x0: Value, x1: Value, b: Value) -> Value:
