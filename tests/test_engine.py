@@ -163,16 +163,20 @@ def test_sum_and_dot_make_one_node_with_many_parents() -> None:
 
 
 SMALL = st.floats(-10, 10, allow_subnormal=False)
+ANY_FLOAT = st.floats()  # inf and nan too
 
 
-@given(
-    st.integers(1, 4).flatmap(
+def layers(numbers: st.SearchStrategy[float], widths: range = range(1, 5)) -> Any:
+    """A weight matrix of 1 to 4 rows and an input vector as wide as its rows."""
+    return st.sampled_from(widths).flatmap(
         lambda n: st.tuples(
-            st.lists(st.lists(SMALL, min_size=n, max_size=n), min_size=1, max_size=4),
-            st.lists(SMALL, min_size=n, max_size=n),
+            st.lists(st.lists(numbers, min_size=n, max_size=n), min_size=1, max_size=4),
+            st.lists(numbers, min_size=n, max_size=n),
         )
     )
-)
+
+
+@given(layers(SMALL))
 def test_dot_of_a_matrix_is_one_dot_node_per_row(case: tuple[list[list[float]], list[float]]) -> None:
     rows, numbers = case
     W, x = [[Value(w) for w in row] for row in rows], [Value(v) for v in numbers]
@@ -187,15 +191,7 @@ def test_dot_of_a_matrix_is_one_dot_node_per_row(case: tuple[list[list[float]], 
     assert [v.grad for v in x] == pytest.approx([math.fsum(col) for col in zip(*rows)])  # sum_i W_ij
 
 
-@given(
-    st.integers(1, 4).flatmap(
-        lambda n: st.tuples(
-            st.lists(st.lists(SMALL, min_size=n, max_size=n), min_size=1, max_size=4),
-            st.lists(SMALL, min_size=n, max_size=n),
-        )
-    ),
-    st.lists(SMALL, min_size=4, max_size=4),
-)
+@given(layers(SMALL), st.lists(SMALL, min_size=4, max_size=4))
 def test_dot_with_a_bias_is_w_x_plus_b_with_the_bias_as_its_last_parent(
     case: tuple[list[list[float]], list[float]], offsets: list[float]
 ) -> None:
@@ -214,23 +210,12 @@ def test_dot_with_a_bias_is_w_x_plus_b_with_the_bias_as_its_last_parent(
     assert one.data == out[0].data and one.parents[-1].data == offsets[0]
 
 
-ANY_FLOAT = st.floats()  # inf and nan too
-
-
-@given(
-    st.integers(0, 3).flatmap(
-        lambda n: st.tuples(
-            st.lists(st.lists(ANY_FLOAT, min_size=n, max_size=n), min_size=1, max_size=3),
-            st.lists(ANY_FLOAT, min_size=n, max_size=n),
-            st.lists(ANY_FLOAT, min_size=3, max_size=3),
-        )
-    )
-)
+@given(layers(ANY_FLOAT, widths=range(4)), st.lists(ANY_FLOAT, min_size=4, max_size=4))
 def test_dot_with_a_bias_records_what_its_table_entry_computes(
-    case: tuple[list[list[float]], list[float], list[float]],
+    case: tuple[list[list[float]], list[float]], offsets: list[float]
 ) -> None:
     """A layer of neurons is dot's hot path, with ops.DOT's rules written out: they must agree."""
-    rows, numbers, offsets = case
+    rows, numbers = case
     for node, row, b in zip(autograd.dot(rows, numbers, bias=offsets[: len(rows)]), rows, offsets):
         args = (row, numbers, (b,))
         value = ops.DOT.value(*args)
