@@ -375,7 +375,9 @@ def dot(
         if wd is None or xd is None or bd is None:
             from . import forward
 
-            return forward.dot(ws, given if isinstance(given, Sequence) else xs, bias=bias)
+            given_biases = None if bias is None else bias if matrix else [bias]
+            duals = forward.dot(rows, given if isinstance(given, Sequence) else xs, given_biases)
+            return duals if matrix else duals[0]
         if len(wd) != len(xd):
             raise ValueError(f"autograd.dot() needs as many weights as inputs: got {len(wd)} and {len(xd)}")
         if bias is None:

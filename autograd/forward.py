@@ -162,25 +162,22 @@ def sum(values: Iterable[Dual | Value | float]) -> Dual:
     return apply(ops.SUM, *_duals(values, "autograd.sum()"))
 
 
-def dot(ws: Sequence[Any], xs: Sequence[Dual | Value | float], *, bias: Any = None) -> Dual | list[Dual]:
-    """sum_i w_i x_i (+ b), or one such sum per row of a matrix ``ws`` (with one bias per row):
-    ``autograd.dot`` in forward mode."""
+def dot(rows: Sequence[Sequence[Any]], xs: Sequence[Any], biases: Sequence[Any] | None) -> list[Dual]:
+    """``autograd.dot`` in forward mode: sum_i w_i x_i (+ b) for each row of weights, with its bias
+    where ``biases`` holds one per row. ``autograd.dot`` has found the rows and checked the biases,
+    and hands them over as they were given, so that numbers stay numbers."""
     inputs = _duals(xs, "autograd.dot()")
-    matrix = len(ws) > 0 and _lift(ws[0]) is None
-    rows = [_duals(row, "autograd.dot()") for row in (ws if matrix else (ws,))]
-    for row in rows:
+    weights = [_duals(row, "autograd.dot()") for row in rows]
+    for row in weights:
         if len(row) != len(inputs):
             raise ValueError(
                 f"autograd.dot() needs as many weights as inputs: got {len(row)} and {len(inputs)}"
             )
-    if bias is None:
-        nodes = [apply(ops.DOT, *row, *inputs) for row in rows]
-        return nodes if matrix else nodes[0]
-    biases = _duals(bias if matrix else [bias], "autograd.dot()'s bias")
-    if len(biases) != len(rows):
-        raise ValueError(f"autograd.dot() needs one bias per row: got {len(biases)} and {len(rows)} rows")
-    nodes = [apply(ops.DOT, *row, *inputs, b) for row, b in zip(rows, biases)]
-    return nodes if matrix else nodes[0]
+    if biases is None:
+        return [apply(ops.DOT, *row, *inputs) for row in weights]
+    return [
+        apply(ops.DOT, *row, *inputs, b) for row, b in zip(weights, _duals(biases, "autograd.dot()'s bias"))
+    ]
 
 
 def _duals(xs: Iterable[Any], caller: str) -> list[Dual]:
